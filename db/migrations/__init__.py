@@ -1,0 +1,58 @@
+"""Numbered schema migrations, applied in order when a database is opened.
+
+Each module `mNNNN_<what>.py` defines `VERSION = NNNN` and `apply(database)`. The schema
+version lives in the table `schema_version`. Scripts are frozen history: never edit one that
+has shipped; add the next number instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+from peewee import Database
+
+
+class NewerSchemaError(Exception):
+    """The database was written by a newer 培育库 than this one."""
+
+
+def _scripts() -> list[ModuleType]:
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.startswith("m") and info.name[1:5].isdigit()
+    ]
+    return sorted(modules, key=lambda m: m.VERSION)
+
+
+def latest_version() -> int:
+    return _scripts()[-1].VERSION
+
+
+def current_version(database: Database) -> int:
+    if not database.table_exists("schema_version"):
+        return 0
+    row = database.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def apply_migrations(database: Database, target: int | None = None) -> list[int]:
+    """Bring `database` up to `target` (default: the latest); return the versions applied."""
+    database.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY)")
+    current = current_version(database)
+    newest = latest_version()
+    if current > newest:
+        raise NewerSchemaError(
+            f"该数据库由更新版本的培育库创建（结构版本 {current}，本软件支持到 {newest}），请先升级软件。"
+        )
+    applied = []
+    for script in _scripts():
+        if script.VERSION <= current or (target is not None and script.VERSION > target):
+            continue
+        with database.atomic():
+            script.apply(database)
+            database.execute_sql("INSERT INTO schema_version (version) VALUES (%s)" % int(script.VERSION))
+        applied.append(script.VERSION)
+    return applied

@@ -1,0 +1,26 @@
+"""The search key stored on each firm so one LIKE finds it by name, pinyin or legal representative.
+
+鑫华机械 → "鑫华机械|xinhuajixie|xhjx|<法定代表人>": a clerk typing 鑫华, xinhua or xh finds it.
+pypinyin picks the reading of polyphonic characters from its phrase dictionary, which is why
+it is used instead of a per-character table.
+"""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+SEPARATOR = "|"
+
+
+def pinyin_full(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower().replace(" ", "")
+
+
+def pinyin_initials(text: str) -> str:
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower().replace(" ", "")
+
+
+def firm_search_key(name: str, legal_rep: str | None) -> str:
+    name = (name or "").strip()
+    parts = [name.lower(), pinyin_full(name), pinyin_initials(name), (legal_rep or "").strip().lower()]
+    return SEPARATOR.join(parts)

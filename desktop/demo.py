@@ -1,0 +1,278 @@
+"""Realistic demonstration data: firms with valid codes, townships, industries and figures.
+
+Used to try the app and by the benchmarks. Names, people and numbers are invented; the codes
+pass both USCC checks; each firm gets last year's twelve months and this year's months up to
+the last complete one, cumulative and never falling.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from db.fields import to_fixed
+from db.models import AuditEntry, CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.search import firm_search_key
+from desktop import rules, units
+from desktop.cultivation import BASIC_INFO, KEY_POOL
+from desktop.errors import PeiyuError
+from desktop.resources import read_json
+from desktop.uscc import ALPHABET, complete
+
+_FIRST = "鑫恒瑞华宏盛泰兴嘉旭润达顺昌隆丰源晋泽腾金宇光凯永富通利新康"
+_SECOND = "华泰盛达源鑫辉峰利通昌祥瑞丰宇兴隆远成康晟锦诚安德茂润凯恒煌"
+# (trade word in the name, GB/T 4754-2017 小类, electricity 万千瓦时 per 万元 revenue)
+_TRADES = (
+    ("煤机配件", "C3511", 0.08),
+    ("机械制造", "C3421", 0.07),
+    ("钢结构", "C3311", 0.10),
+    ("精密铸造", "C3391", 0.35),
+    ("铸造", "C3391", 0.38),
+    ("建材", "C3021", 0.20),
+    ("水泥制品", "C3021", 0.25),
+    ("新型建材", "C3031", 0.22),
+    ("化工", "C2614", 0.30),
+    ("精细化工", "C2662", 0.25),
+    ("新材料科技", "C3985", 0.18),
+    ("食品", "C1431", 0.06),
+    ("酒业", "C1512", 0.05),
+    ("农产品加工", "C1371", 0.07),
+    ("再生资源", "C4210", 0.12),
+    ("废旧物资回收", "C4220", 0.10),
+    ("耐火材料", "C3089", 0.30),
+    ("陶瓷", "C3073", 0.28),
+    ("电气设备", "C3823", 0.05),
+    ("汽车配件", "C3670", 0.09),
+    ("包装材料", "C2231", 0.15),
+    ("塑料制品", "C2922", 0.16),
+    ("服饰", "C1810", 0.03),
+    ("家具", "C2110", 0.04),
+    ("印刷", "C2319", 0.06),
+    ("医药", "C2720", 0.07),
+    ("玻璃制品", "C3059", 0.26),
+    ("管业", "C3340", 0.12),
+    ("阀门", "C3443", 0.08),
+    ("电子科技", "C3971", 0.06),
+    ("光伏科技", "C3825", 0.09),
+    ("煤层气", "B0720", 0.10),
+    ("砂石", "B1019", 0.15),
+    ("热力", "D4430", 0.20),
+    ("供水", "D4610", 0.22),
+    ("燃气", "D4500", 0.04),
+)
+_SUFFIXES = ("有限公司", "有限责任公司", "股份有限公司", "科技有限公司")
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+_GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华建国志红文斌亮晓东海波宁宇鹏飞俊峰"
+_CADRES = ("县工信局", "乡镇企业办", "县发改局", "县科技局")
+_SEASON = (0.70, 0.75, 1.00, 1.00, 1.05, 1.05, 1.00, 1.00, 1.05, 1.05, 1.10, 1.25)
+_ACTOR = "演示数据"
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    firms: int
+    figures: int
+    cultivation_entries: int
+    period: str
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(("13", "15", "18", "19")) + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def _names(rng: random.Random, count: int, taken: set[str]) -> list[tuple[str, tuple[str, str, float]]]:
+    capacity = len(_FIRST) * len(_SECOND) * len(_TRADES) * len(_SUFFIXES) * 2
+    if count + len(taken) > capacity * 0.8:
+        raise PeiyuError(f"演示数据最多生成约 {int(capacity * 0.8)} 家企业")
+    out = []
+    while len(out) < count:
+        trade = rng.choice(_TRADES)
+        place = rng.choice(("", "泽州县")) if rng.random() < 0.3 else ""
+        name = place + rng.choice(_FIRST) + rng.choice(_SECOND) + trade[0] + rng.choice(_SUFFIXES)
+        if name not in taken:
+            taken.add(name)
+            out.append((name, trade))
+    return out
+
+
+def _period(today: date) -> tuple[int, int]:
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    return last_month_end.year, last_month_end.month
+
+
+def _cumulative(rng: random.Random, annual: float, months: int) -> list[float]:
+    total, out = 0.0, []
+    for m in range(months):
+        total += annual / 12 * _SEASON[m] / (sum(_SEASON) / 12) * rng.uniform(0.85, 1.15)
+        out.append(round(total, 1))
+    return out
+
+
+def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary:
+    """Add `count` demo firms with figures in one transaction; the unit must be set up first."""
+    if count < 1:
+        raise PeiyuError("企业数量应大于0")
+    rng = random.Random(seed)
+    towns = units.towns()
+    chains = units.chains()
+    if not chains:
+        own = units.own_unit()
+        profile = read_json("policy_profiles.json").get(own.name) or read_json("policy_profiles.json")["泽州县"]
+        chains = units.set_chains(profile["chains"])
+    year, month = _period(today or date.today())
+    area = units.own_unit().code[:6]
+    taken_codes = {c for (c,) in Firm.select(Firm.uscc).tuples()}
+    taken_names = {n for (n,) in Firm.select(Firm.name).tuples()}
+    names = _names(rng, count, taken_names)
+    figures = entries = 0
+    with database_proxy.atomic():
+        batch = ImportBatch.create(
+            source_file=f"demo --firms {count} --seed {seed}", kind="演示数据", actor=_ACTOR, rows=count, inserted=count
+        )
+        for start in range(0, count, _CHUNK):
+            chunk = names[start : start + _CHUNK]
+            firm_rows, plans = [], []
+            for name, (_, code, power) in chunk:
+                while True:
+                    uscc = complete("91" + area + "".join(rng.choice(ALPHABET) for _ in range(8)))
+                    if uscc not in taken_codes:
+                        taken_codes.add(uscc)
+                        break
+                band = rng.random()
+                last_year = (
+                    rng.uniform(2000, 6000)
+                    if band < 0.12
+                    else rng.uniform(300, 500)
+                    if band < 0.2
+                    else rng.uniform(500, 2000)
+                )
+                growth = rng.uniform(-0.3, 0.45)
+                founded = date(rng.randint(1995, year - 1), rng.randint(1, 12), 1)
+                new_plant = rng.random() < 0.04
+                started = (
+                    date(year - 1, rng.randint(month, 12), 1)
+                    if new_plant and month < 12
+                    else founded + timedelta(days=rng.randint(90, 720))
+                )
+                employees = rng.randint(12, 420)
+                status = "规上" if last_year >= 2000 else rng.choice(("规下在库",) * 30 + ("停产", "半停产"))
+                firm_rows.append(
+                    {
+                        "uscc": uscc,
+                        "name": name,
+                        "legal_rep": _person(rng),
+                        "contact_person": _person(rng),
+                        "contact_phone": _phone(rng),
+                        "address": f"{rng.choice(towns).name}{rng.choice('东西南北')}{rng.randint(1, 99)}号",
+                        "town": rng.choice(towns).id,
+                        "industry_code": code,
+                        "chain": rng.choice(chains).id,
+                        "is_chain_leader": rng.random() < 0.01,
+                        "founded_on": founded,
+                        "production_start": started,
+                        "employees": employees,
+                        "registered_capital": to_fixed(rng.choice((50, 100, 200, 500, 1000, 3000))),
+                        "size_class": rules.size_class(employees, Decimal(int(last_year))),
+                        "strategic_emerging": rng.random() < 0.15,
+                        "high_tech": rng.random() < 0.08,
+                        "specialised_tier": rng.choice((None,) * 12 + ("创新型中小企业", "专精特新中小企业")),
+                        "cadre": _person(rng),
+                        "cadre_phone": _phone(rng),
+                        "status": status,
+                        "first_above_scale_year": rng.randint(2012, year - 1) if status == "规上" else None,
+                        "search_key": firm_search_key(name, None),
+                        "review_status": "已审核",
+                    }
+                )
+                plans.append((last_year, growth, power, employees, new_plant))
+            for row in firm_rows:
+                row["search_key"] = firm_search_key(row["name"], row["legal_rep"])
+            first_id = Firm.insert_many(firm_rows).execute()
+            ids = [
+                f
+                for (f,) in Firm.select(Firm.id)
+                .where(Firm.uscc.in_([r["uscc"] for r in firm_rows]))
+                .order_by(Firm.id)
+                .tuples()
+            ]
+            if first_id is None or len(ids) != len(firm_rows):
+                raise PeiyuError("演示数据写入失败")
+            figure_rows, entry_rows, audit_rows = [], [], []
+            for firm_id, row, (last_year, growth, power, employees, new_plant) in zip(ids, firm_rows, plans):
+                for y, annual, months in ((year - 1, last_year, 12), (year, last_year * (1 + growth), month)):
+                    if new_plant and y == year - 1:
+                        continue
+                    for m, revenue in enumerate(_cumulative(rng, annual, months), start=1):
+                        figure_rows.append(
+                            (
+                                firm_id,
+                                y,
+                                m,
+                                to_fixed(revenue),
+                                to_fixed(round(revenue * rng.uniform(1.02, 1.1), 1)),
+                                to_fixed(round(revenue * rng.uniform(0.01, 0.09), 1)),
+                                to_fixed(round(revenue * rng.uniform(0.02, 0.05), 2)),
+                                to_fixed(round(revenue * power * rng.uniform(0.9, 1.1), 2)),
+                                employees,
+                                "已审核",
+                            )
+                        )
+                if 500 <= last_year < 2000:
+                    entry_rows.append(
+                        {
+                            "firm": firm_id,
+                            "database": BASIC_INFO,
+                            "year": year,
+                            "date_in": date(year, 1, 1),
+                            "reason_in": "上年主营业务收入500-2000万元",
+                        }
+                    )
+                    if last_year * (1 + growth) >= 1500:
+                        entry_rows.append(
+                            {
+                                "firm": firm_id,
+                                "database": KEY_POOL,
+                                "year": year,
+                                "date_in": date(year, 3, 1),
+                                "reason_in": "预计年内主营业务收入达到2000万元",
+                            }
+                        )
+                audit_rows.append(
+                    {
+                        "actor": _ACTOR,
+                        "entity": "firm",
+                        "entity_id": firm_id,
+                        "action": "新增",
+                        "new_value": json.dumps({"企业名称": row["name"]}, ensure_ascii=False),
+                        "batch": batch.id,
+                        "at": datetime.now(),
+                    }
+                )
+            fields = [
+                MonthlyFigure.firm,
+                MonthlyFigure.year,
+                MonthlyFigure.month,
+                MonthlyFigure.revenue,
+                MonthlyFigure.output_value,
+                MonthlyFigure.profit,
+                MonthlyFigure.tax,
+                MonthlyFigure.electricity,
+                MonthlyFigure.employees,
+                MonthlyFigure.review_status,
+            ]
+            for i in range(0, len(figure_rows), 2000):
+                MonthlyFigure.insert_many(figure_rows[i : i + 2000], fields=fields).execute()
+            if entry_rows:
+                CultivationEntry.insert_many(entry_rows).execute()
+            AuditEntry.insert_many(audit_rows).execute()
+            figures += len(figure_rows)
+            entries += len(entry_rows)
+    return DemoSummary(count, figures, entries, f"{year}-{month:02d}")

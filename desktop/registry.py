@@ -1,0 +1,332 @@
+"""The firm registry: one function per clerk action (create, update, delete, restore, find, search).
+
+Every write runs in one transaction, records the audit trail (who, when, field, old → new) and
+returns a `FirmChange` saying what changed. Input is checked field by field first; nothing is
+written when any field is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from peewee import JOIN, Select
+
+from db import audit
+from db.models import CultivationEntry, Firm, ImportBatch, IndustryChain, Unit, database_proxy
+from db.search import firm_search_key
+from desktop import firm_fields, units, uscc
+from desktop.errors import PeiyuError
+from desktop.firm_fields import BY_KEY, FieldError, display
+from desktop.industry import name_of
+from desktop.text import clean
+
+ENTITY = "firm"
+
+
+@dataclass(frozen=True)
+class FirmChange:
+    firm_id: int
+    action: str  # 新增 / 修改 / 删除 / 恢复
+    fields: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class InvalidFirm(PeiyuError):
+    """One or more fields are wrong; `problems` maps field key to the clerk's message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("；".join(f"{BY_KEY[k].label if k in BY_KEY else k}：{m}" for k, m in problems.items()))
+
+
+class DuplicateFirm(PeiyuError):
+    def __init__(self, other: Firm) -> None:
+        self.other_id = other.id
+        where = "（在回收站中，可从回收站恢复）" if other.deleted_at else ""
+        town = f"，{other.town.name}" if other.town_id else ""
+        super().__init__(f"统一社会信用代码 {other.uscc} 已存在：{other.name}{town}{where}")
+
+
+class StaleFirm(PeiyuError):
+    def __init__(self, firm: Firm) -> None:
+        super().__init__(
+            f"“{firm.name}”已被其他人修改（{firm.updated_at:%Y-%m-%d %H:%M}），为避免覆盖对方的修改，请重新打开后再改。"
+        )
+
+
+class FirmNotFound(PeiyuError):
+    def __init__(self, firm_id: int) -> None:
+        super().__init__(f"找不到编号为 {firm_id} 的企业")
+
+
+@dataclass
+class _Checked:
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check(raw: Mapping[str, Any], *, firm_id: int | None, uscc_override_by: str | None) -> _Checked:
+    out = _Checked()
+    for key, value in raw.items():
+        if key not in BY_KEY:
+            out.problems[key] = "不是企业的字段"
+            continue
+        try:
+            parsed = firm_fields.parse_value(key, value)
+        except FieldError as exc:
+            out.problems[key] = exc.detail
+            continue
+        if key == "town" and parsed is not None:
+            parsed = units.town_by_name(parsed)
+            if parsed is None:
+                out.problems[key] = f"“{clean(value)}”不在本单位的乡镇（街道）列表中"
+                continue
+        if key == "chain" and parsed is not None:
+            parsed = units.chain_by_name(parsed)
+            if parsed is None:
+                out.problems[key] = f"“{clean(value)}”不在本单位的产业链列表中，可在“设置”中添加"
+                continue
+        out.values[key] = parsed
+    code = out.values.get("uscc")
+    if code is not None:
+        result = uscc.check(code)
+        if not result.ok and not uscc_override_by:
+            out.problems["uscc"] = result.message
+        else:
+            other = Firm.get_or_none((Firm.uscc == code) & (Firm.id != (firm_id or 0)))
+            if other is not None:
+                raise DuplicateFirm(other)
+    name = out.values.get("name")
+    if name:
+        same = Firm.get_or_none((Firm.name == name) & (Firm.id != (firm_id or 0)) & Firm.deleted_at.is_null())
+        if same is not None:
+            out.warnings.append(f"已有同名企业：{same.name}（{same.uscc}）")
+    return out
+
+
+def _shown(key: str, value: Any) -> str | None:
+    if isinstance(value, (Unit, IndustryChain)):
+        return value.name
+    text = display(key, value)
+    return text or None
+
+
+def _stored(key: str, value: Any) -> tuple[str, Any]:
+    """The model attribute and value for a catalogue field."""
+    if key in ("town", "chain"):
+        return f"{key}_id", value.id if value is not None else None
+    return key, value
+
+
+def create_firm(
+    values: Mapping[str, Any], *, actor: str, uscc_override_by: str | None = None, batch: ImportBatch | None = None
+) -> FirmChange:
+    """Add a firm. `uscc` and `name` are required; a code failing its check needs a reviewer's override."""
+    checked = _check(values, firm_id=None, uscc_override_by=uscc_override_by)
+    for key in ("uscc", "name"):
+        if checked.values.get(key) is None and key not in checked.problems:
+            checked.problems[key] = "不能为空"
+    if checked.problems:
+        raise InvalidFirm(checked.problems)
+    attrs = dict(_stored(k, v) for k, v in checked.values.items())
+    if attrs.get("status") is None:
+        attrs.pop("status", None)
+    if not uscc.check(checked.values["uscc"]).ok:
+        attrs["uscc_override_by"] = uscc_override_by
+    attrs["search_key"] = firm_search_key(checked.values["name"], checked.values.get("legal_rep"))
+    with database_proxy.atomic():
+        firm = Firm.create(**attrs)
+        snapshot = {BY_KEY[k].label: _shown(k, v) for k, v in checked.values.items() if v not in (None, False)}
+        audit.record(ENTITY, firm.id, "新增", actor, [(None, None, json.dumps(snapshot, ensure_ascii=False))], batch)
+    return FirmChange(firm.id, "新增", tuple(checked.values), tuple(checked.warnings))
+
+
+def get_firm(firm_id: int) -> Firm:
+    firm = Firm.get_or_none(Firm.id == firm_id)
+    if firm is None:
+        raise FirmNotFound(firm_id)
+    return firm
+
+
+def field_value(firm: Firm, key: str) -> Any:
+    """A firm's value for a catalogue field (town and chain as their model objects)."""
+    if key == "town":
+        return firm.town if firm.town_id else None
+    if key == "chain":
+        return firm.chain if firm.chain_id else None
+    return getattr(firm, key)
+
+
+def update_firm(
+    firm_id: int,
+    values: Mapping[str, Any],
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    uscc_override_by: str | None = None,
+    batch: ImportBatch | None = None,
+) -> FirmChange:
+    """Change some fields of a firm. With `expected_version`, refuse if someone saved in between."""
+    firm = get_firm(firm_id)
+    if firm.deleted_at is not None:
+        raise PeiyuError(f"“{firm.name}”在回收站中，请先恢复再修改")
+    if expected_version is not None and firm.version != expected_version:
+        raise StaleFirm(firm)
+    checked = _check(values, firm_id=firm_id, uscc_override_by=uscc_override_by)
+    if "name" in checked.values and checked.values["name"] is None:
+        checked.problems.setdefault("name", "不能为空")
+    if "uscc" in checked.values and checked.values["uscc"] is None:
+        checked.problems.setdefault("uscc", "不能为空")
+    if checked.problems:
+        raise InvalidFirm(checked.problems)
+    changes = [
+        (k, field_value(firm, k), v)
+        for k, v in checked.values.items()
+        if _shown(k, field_value(firm, k)) != _shown(k, v)
+    ]
+    if not changes:
+        return FirmChange(firm.id, "修改", (), tuple(checked.warnings))
+    attrs: dict[str, Any] = dict(_stored(k, new) for k, _, new in changes)
+    if "status" in attrs and attrs["status"] is None:
+        attrs["status"] = Firm.status.default
+    if "uscc" in attrs:
+        attrs["uscc_override_by"] = None if uscc.check(attrs["uscc"]).ok else uscc_override_by
+    name = checked.values.get("name", firm.name)
+    legal_rep = checked.values.get("legal_rep", firm.legal_rep)
+    attrs["search_key"] = firm_search_key(name, legal_rep)
+    warnings = list(checked.warnings)
+    if firm.review_status == "已审核":
+        attrs["review_status"] = "待审核"
+        warnings.append("该企业已审核，修改后需重新审核（状态改为“待审核”）")
+    attrs["version"] = firm.version + 1
+    attrs["updated_at"] = datetime.now()
+    with database_proxy.atomic():
+        updated = Firm.update(**attrs).where((Firm.id == firm.id) & (Firm.version == firm.version)).execute()
+        if updated != 1:
+            raise StaleFirm(get_firm(firm.id))
+        audit.record(
+            ENTITY,
+            firm.id,
+            "修改",
+            actor,
+            [(BY_KEY[k].label, _shown(k, old), _shown(k, new)) for k, old, new in changes],
+            batch,
+        )
+    return FirmChange(firm.id, "修改", tuple(k for k, _, _ in changes), tuple(warnings))
+
+
+def delete_firm(firm_id: int, *, actor: str) -> FirmChange:
+    """Move a firm to the 回收站 (soft delete); its figures and history stay."""
+    firm = get_firm(firm_id)
+    if firm.deleted_at is not None:
+        return FirmChange(firm.id, "删除")
+    with database_proxy.atomic():
+        Firm.update(deleted_at=datetime.now(), deleted_by=actor, version=firm.version + 1).where(
+            Firm.id == firm.id
+        ).execute()
+        audit.record(ENTITY, firm.id, "删除", actor)
+    return FirmChange(firm.id, "删除")
+
+
+def restore_firm(firm_id: int, *, actor: str) -> FirmChange:
+    firm = get_firm(firm_id)
+    if firm.deleted_at is None:
+        return FirmChange(firm.id, "恢复")
+    with database_proxy.atomic():
+        Firm.update(deleted_at=None, deleted_by=None, version=firm.version + 1).where(Firm.id == firm.id).execute()
+        audit.record(ENTITY, firm.id, "恢复", actor)
+    return FirmChange(firm.id, "恢复")
+
+
+def find_by_uscc(code: str, *, include_deleted: bool = False) -> Firm | None:
+    query = Firm.select().where(Firm.uscc == uscc.normalise(code))
+    if not include_deleted:
+        query = query.where(Firm.deleted_at.is_null())
+    return query.first()
+
+
+@dataclass(frozen=True)
+class FirmQuery:
+    """What the firm list shows: search text, filters, order, and live firms or the 回收站."""
+
+    text: str = ""
+    town: str | None = None
+    chain: str | None = None
+    status: str | None = None
+    size_class: str | None = None
+    database: str | None = None
+    deleted: bool = False
+    order_by: str = "name"
+    descending: bool = False
+
+
+_ORDER_COLUMNS = {"town": Unit.name, "chain": IndustryChain.name}
+_ASCII_CODE = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+
+
+def firm_select(query: FirmQuery, *columns: Any) -> Select:
+    """The filtered, ordered select behind every firm list (GUI table, CLI, exports)."""
+    select = (
+        Firm.select(*(columns or (Firm,)))
+        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id))
+        .switch(Firm)
+        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id))
+        .switch(Firm)
+    )
+    select = select.where(Firm.deleted_at.is_null(False) if query.deleted else Firm.deleted_at.is_null())
+    text = clean(query.text).lower()
+    if text:
+        condition = Firm.search_key.contains(text)
+        code = text.upper()
+        if set(code) <= _ASCII_CODE:
+            condition |= Firm.uscc.startswith(code)
+        select = select.where(condition)
+    if query.town:
+        select = select.where(Unit.name == query.town)
+    if query.chain:
+        select = select.where(IndustryChain.name == query.chain)
+    if query.status:
+        select = select.where(Firm.status == query.status)
+    if query.size_class:
+        select = select.where(Firm.size_class == query.size_class)
+    if query.database:
+        in_database = CultivationEntry.select(CultivationEntry.firm).where(
+            (CultivationEntry.database == query.database)
+            & CultivationEntry.date_out.is_null()
+            & CultivationEntry.deleted_at.is_null()
+        )
+        select = select.where(Firm.id.in_(in_database))
+    column = _ORDER_COLUMNS.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
+    ordering = column.desc(nulls="LAST") if query.descending else column.asc(nulls="LAST")
+    return select.order_by(ordering, Firm.id)
+
+
+def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0) -> list[Firm]:
+    select = firm_select(query, Firm, Unit, IndustryChain)
+    if limit is not None:
+        select = select.limit(limit).offset(offset)
+    return list(select)
+
+
+def firm_ids(query: FirmQuery) -> list[int]:
+    """Ordered ids of the matching firms: what a lazily loading table model holds."""
+    return [row[0] for row in firm_select(query, Firm.id).tuples()]
+
+
+def count_firms(query: FirmQuery = FirmQuery()) -> int:
+    return firm_select(query, Firm.id).count()
+
+
+def firm_as_dict(firm: Firm) -> dict[str, Any]:
+    """A firm's fields as displayed text keyed by field key, for JSON output and copying."""
+    record: dict[str, Any] = {"id": firm.id}
+    for f in firm_fields.FIELDS:
+        record[f.key] = _shown(f.key, field_value(firm, f.key))
+    record["industry_name"] = name_of(firm.industry_code) or None
+    record["version"] = firm.version
+    return record
