@@ -1,6 +1,7 @@
 """The search key stored on each firm so one LIKE finds it by name, pinyin or legal representative.
 
-鑫华机械 → "鑫华机械|xinhuajixie|xhjx|<法定代表人>": a clerk typing 鑫华, xinhua or xh finds it.
+鑫华机械 → "xinhuajixie|鑫华机械|xhjx|<法定代表人>": a clerk typing 鑫华, xinhua or xh finds it.
+The full pinyin comes first so that ordering by the key sorts firms by pinyin, as clerks expect.
 pypinyin picks the reading of polyphonic characters from its phrase dictionary, which is why
 it is used instead of a per-character table.
 """
@@ -22,5 +23,5 @@ def pinyin_initials(text: str) -> str:
 
 def firm_search_key(name: str, legal_rep: str | None) -> str:
     name = (name or "").strip()
-    parts = [name.lower(), pinyin_full(name), pinyin_initials(name), (legal_rep or "").strip().lower()]
+    parts = [pinyin_full(name), name.lower(), pinyin_initials(name), (legal_rep or "").strip().lower()]
     return SEPARATOR.join(parts)

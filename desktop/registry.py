@@ -265,7 +265,8 @@ class FirmQuery:
     descending: bool = False
 
 
-_ORDER_COLUMNS = {"town": Unit.name, "chain": IndustryChain.name}
+# Names sort by pinyin (the key starts with it); townships and chains in the order the unit set.
+_ORDER_COLUMNS = {"name": Firm.search_key, "town": Unit.sort_order, "chain": IndustryChain.sort_order}
 _ASCII_CODE = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
 

@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-from peewee import Database
+from peewee import Database, SqliteDatabase
 
 
 class NewerSchemaError(Exception):
@@ -47,12 +47,22 @@ def apply_migrations(database: Database, target: int | None = None) -> list[int]
         raise NewerSchemaError(
             f"该数据库由更新版本的培育库创建（结构版本 {current}，本软件支持到 {newest}），请先升级软件。"
         )
-    applied = []
-    for script in _scripts():
-        if script.VERSION <= current or (target is not None and script.VERSION > target):
-            continue
-        with database.atomic():
-            script.apply(database)
-            database.execute_sql("INSERT INTO schema_version (version) VALUES (%s)" % int(script.VERSION))
-        applied.append(script.VERSION)
-    return applied
+    pending = [s for s in _scripts() if s.VERSION > current and (target is None or s.VERSION <= target)]
+    if not pending:
+        return []
+    sqlite = isinstance(database, SqliteDatabase)
+    if sqlite:
+        # SQLite changes some columns by rebuilding the table; with foreign keys on, dropping the
+        # old table would cascade-delete every row that refers to it. Checked again afterwards.
+        database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        for script in pending:
+            with database.atomic():
+                script.apply(database)
+                if sqlite and database.execute_sql("PRAGMA foreign_key_check").fetchall():
+                    raise RuntimeError(f"迁移 {script.VERSION} 破坏了数据的关联，已回滚")
+                database.execute_sql("INSERT INTO schema_version (version) VALUES (%s)" % int(script.VERSION))
+    finally:
+        if sqlite:
+            database.execute_sql("PRAGMA foreign_keys = ON")
+    return [s.VERSION for s in pending]
