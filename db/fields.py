@@ -25,7 +25,10 @@ def to_fixed(value: Any) -> Decimal | None:
         # repr() gives the shortest string that round-trips, e.g. 2237.9 not 2237.90000000000009
         value = repr(value)
     try:
-        return Decimal(value).quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
+        number = Decimal(value)
+        if not number.is_finite():
+            raise ValueError(value)
+        return number.quantize(_QUANTUM, rounding=ROUND_HALF_EVEN)
     except (InvalidOperation, ValueError, TypeError) as exc:
         raise ValueError(f"不是有效的数值：{value!r}") from exc
 

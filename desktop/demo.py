@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from db.fields import to_fixed
+from db.bulk import insert_rows
 from db.models import AuditEntry, CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from db.search import firm_search_key
 from desktop import rules, units
@@ -116,6 +116,117 @@ def _cumulative(rng: random.Random, annual: float, months: int) -> list[float]:
     return out
 
 
+def _scaled(value: float, places: int) -> int:
+    """A rounded amount in the stored unit (1/10000 万元), without Decimal overhead."""
+    return int(round(value, places) * 10_000 + (0.5 if value >= 0 else -0.5))
+
+
+_FIRM_FIELDS = (
+    Firm.uscc,
+    Firm.name,
+    Firm.legal_rep,
+    Firm.contact_person,
+    Firm.contact_phone,
+    Firm.address,
+    Firm.town,
+    Firm.industry_code,
+    Firm.chain,
+    Firm.is_chain_leader,
+    Firm.founded_on,
+    Firm.production_start,
+    Firm.employees,
+    Firm.registered_capital,
+    Firm.size_class,
+    Firm.strategic_emerging,
+    Firm.high_tech,
+    Firm.specialised_tier,
+    Firm.cadre,
+    Firm.cadre_phone,
+    Firm.status,
+    Firm.first_above_scale_year,
+    Firm.search_key,
+    Firm.review_status,
+    Firm.version,
+    Firm.created_at,
+    Firm.updated_at,
+)
+_FIGURE_FIELDS = (
+    MonthlyFigure.firm,
+    MonthlyFigure.year,
+    MonthlyFigure.month,
+    MonthlyFigure.revenue,
+    MonthlyFigure.output_value,
+    MonthlyFigure.profit,
+    MonthlyFigure.tax,
+    MonthlyFigure.electricity,
+    MonthlyFigure.employees,
+    MonthlyFigure.review_status,
+    MonthlyFigure.version,
+    MonthlyFigure.updated_at,
+)
+
+
+@dataclass
+class _Plan:
+    """What one demo firm's figures will look like."""
+
+    last_year: float
+    growth: float
+    power: float
+    employees: int
+    new_plant: bool
+
+
+def _firm(
+    rng: random.Random, name: str, code: str, uscc: str, year: int, month: int, towns: list, chains: list, now: str
+) -> tuple[tuple, _Plan]:
+    band = rng.random()
+    if band < 0.12:
+        last_year = rng.uniform(2000, 6000)
+    elif band < 0.2:
+        last_year = rng.uniform(300, 500)
+    else:
+        last_year = rng.uniform(500, 2000)
+    founded = date(rng.randint(1995, year - 1), rng.randint(1, 12), 1)
+    new_plant = month < 12 and rng.random() < 0.04
+    started = (
+        date(year - 1, rng.randint(month + 1, 12), 1) if new_plant else founded + timedelta(days=rng.randint(90, 720))
+    )
+    employees = rng.randint(12, 420)
+    status = "规上" if last_year >= 2000 else rng.choice(("规下在库",) * 30 + ("停产", "半停产"))
+    legal_rep = _person(rng)
+    row = (
+        uscc,
+        name,
+        legal_rep,
+        _person(rng),
+        _phone(rng),
+        f"{rng.choice(towns).name}{rng.choice('东西南北')}{rng.randint(1, 99)}号",
+        rng.choice(towns).id,
+        code,
+        rng.choice(chains).id,
+        rng.random() < 0.01,
+        founded.isoformat(),
+        started.isoformat(),
+        employees,
+        _scaled(rng.choice((50, 100, 200, 500, 1000, 3000)), 0),
+        rules.size_class(employees, Decimal(int(last_year))),
+        rng.random() < 0.15,
+        rng.random() < 0.08,
+        rng.choice((None,) * 12 + ("创新型中小企业", "专精特新中小企业")),
+        _person(rng),
+        _phone(rng),
+        status,
+        rng.randint(2012, year - 1) if status == "规上" else None,
+        firm_search_key(name, legal_rep),
+        "已审核",
+        1,
+        now,
+        now,
+    )
+    return row, _Plan(last_year, rng.uniform(-0.3, 0.45), 0.0, employees, new_plant)
+
+
 def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary:
     """Add `count` demo firms with figures in one transaction; the unit must be set up first."""
     if count < 1:
@@ -124,155 +235,93 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
     towns = units.towns()
     chains = units.chains()
     if not chains:
-        own = units.own_unit()
-        profile = read_json("policy_profiles.json").get(own.name) or read_json("policy_profiles.json")["泽州县"]
-        chains = units.set_chains(profile["chains"])
+        profiles = read_json("policy_profiles.json")
+        chains = units.set_chains((profiles.get(units.own_unit().name) or profiles["泽州县"])["chains"])
     year, month = _period(today or date.today())
     area = units.own_unit().code[:6]
     taken_codes = {c for (c,) in Firm.select(Firm.uscc).tuples()}
-    taken_names = {n for (n,) in Firm.select(Firm.name).tuples()}
-    names = _names(rng, count, taken_names)
+    names = _names(rng, count, {n for (n,) in Firm.select(Firm.name).tuples()})
+    now = datetime.now().isoformat(sep=" ")
     figures = entries = 0
     with database_proxy.atomic():
         batch = ImportBatch.create(
             source_file=f"demo --firms {count} --seed {seed}", kind="演示数据", actor=_ACTOR, rows=count, inserted=count
         )
         for start in range(0, count, _CHUNK):
-            chunk = names[start : start + _CHUNK]
             firm_rows, plans = [], []
-            for name, (_, code, power) in chunk:
-                while True:
-                    uscc = complete("91" + area + "".join(rng.choice(ALPHABET) for _ in range(8)))
-                    if uscc not in taken_codes:
-                        taken_codes.add(uscc)
-                        break
-                band = rng.random()
-                last_year = (
-                    rng.uniform(2000, 6000)
-                    if band < 0.12
-                    else rng.uniform(300, 500)
-                    if band < 0.2
-                    else rng.uniform(500, 2000)
-                )
-                growth = rng.uniform(-0.3, 0.45)
-                founded = date(rng.randint(1995, year - 1), rng.randint(1, 12), 1)
-                new_plant = rng.random() < 0.04
-                started = (
-                    date(year - 1, rng.randint(month, 12), 1)
-                    if new_plant and month < 12
-                    else founded + timedelta(days=rng.randint(90, 720))
-                )
-                employees = rng.randint(12, 420)
-                status = "规上" if last_year >= 2000 else rng.choice(("规下在库",) * 30 + ("停产", "半停产"))
-                firm_rows.append(
-                    {
-                        "uscc": uscc,
-                        "name": name,
-                        "legal_rep": _person(rng),
-                        "contact_person": _person(rng),
-                        "contact_phone": _phone(rng),
-                        "address": f"{rng.choice(towns).name}{rng.choice('东西南北')}{rng.randint(1, 99)}号",
-                        "town": rng.choice(towns).id,
-                        "industry_code": code,
-                        "chain": rng.choice(chains).id,
-                        "is_chain_leader": rng.random() < 0.01,
-                        "founded_on": founded,
-                        "production_start": started,
-                        "employees": employees,
-                        "registered_capital": to_fixed(rng.choice((50, 100, 200, 500, 1000, 3000))),
-                        "size_class": rules.size_class(employees, Decimal(int(last_year))),
-                        "strategic_emerging": rng.random() < 0.15,
-                        "high_tech": rng.random() < 0.08,
-                        "specialised_tier": rng.choice((None,) * 12 + ("创新型中小企业", "专精特新中小企业")),
-                        "cadre": _person(rng),
-                        "cadre_phone": _phone(rng),
-                        "status": status,
-                        "first_above_scale_year": rng.randint(2012, year - 1) if status == "规上" else None,
-                        "search_key": firm_search_key(name, None),
-                        "review_status": "已审核",
-                    }
-                )
-                plans.append((last_year, growth, power, employees, new_plant))
-            for row in firm_rows:
-                row["search_key"] = firm_search_key(row["name"], row["legal_rep"])
-            first_id = Firm.insert_many(firm_rows).execute()
-            ids = [
-                f
-                for (f,) in Firm.select(Firm.id)
-                .where(Firm.uscc.in_([r["uscc"] for r in firm_rows]))
-                .order_by(Firm.id)
-                .tuples()
-            ]
-            if first_id is None or len(ids) != len(firm_rows):
-                raise PeiyuError("演示数据写入失败")
+            for name, (_, code, power) in names[start : start + _CHUNK]:
+                uscc = complete("91" + area + "".join(rng.choices(ALPHABET, k=8)))
+                while uscc in taken_codes:
+                    uscc = complete("91" + area + "".join(rng.choices(ALPHABET, k=8)))
+                taken_codes.add(uscc)
+                row, plan = _firm(rng, name, code, uscc, year, month, towns, chains, now)
+                plan.power = power
+                firm_rows.append(row)
+                plans.append(plan)
+            insert_rows(Firm, _FIRM_FIELDS, firm_rows)
+            codes = [r[0] for r in firm_rows]
+            id_of = dict(Firm.select(Firm.uscc, Firm.id).where(Firm.uscc.in_(codes)).tuples())
             figure_rows, entry_rows, audit_rows = [], [], []
-            for firm_id, row, (last_year, growth, power, employees, new_plant) in zip(ids, firm_rows, plans):
-                for y, annual, months in ((year - 1, last_year, 12), (year, last_year * (1 + growth), month)):
-                    if new_plant and y == year - 1:
-                        continue
-                    for m, revenue in enumerate(_cumulative(rng, annual, months), start=1):
-                        figure_rows.append(
-                            (
-                                firm_id,
-                                y,
-                                m,
-                                to_fixed(revenue),
-                                to_fixed(round(revenue * rng.uniform(1.02, 1.1), 1)),
-                                to_fixed(round(revenue * rng.uniform(0.01, 0.09), 1)),
-                                to_fixed(round(revenue * rng.uniform(0.02, 0.05), 2)),
-                                to_fixed(round(revenue * power * rng.uniform(0.9, 1.1), 2)),
-                                employees,
-                                "已审核",
-                            )
-                        )
-                if 500 <= last_year < 2000:
-                    entry_rows.append(
-                        {
-                            "firm": firm_id,
-                            "database": BASIC_INFO,
-                            "year": year,
-                            "date_in": date(year, 1, 1),
-                            "reason_in": "上年主营业务收入500-2000万元",
-                        }
-                    )
-                    if last_year * (1 + growth) >= 1500:
+            for row, plan in zip(firm_rows, plans, strict=True):
+                firm_id = id_of[row[0]]
+                figure_rows.extend(_figures(rng, firm_id, plan, year, month, now))
+                this_year = plan.last_year * (1 + plan.growth)
+                if 500 <= plan.last_year < 2000:
+                    entry_rows.append((firm_id, BASIC_INFO, year, f"{year}-01-01", "上年主营业务收入500-2000万元", "已审核", 1))
+                    if this_year >= 1500:
                         entry_rows.append(
-                            {
-                                "firm": firm_id,
-                                "database": KEY_POOL,
-                                "year": year,
-                                "date_in": date(year, 3, 1),
-                                "reason_in": "预计年内主营业务收入达到2000万元",
-                            }
+                            (firm_id, KEY_POOL, year, f"{year}-03-01", "预计年内主营业务收入达到2000万元", "已审核", 1)
                         )
-                audit_rows.append(
-                    {
-                        "actor": _ACTOR,
-                        "entity": "firm",
-                        "entity_id": firm_id,
-                        "action": "新增",
-                        "new_value": json.dumps({"企业名称": row["name"]}, ensure_ascii=False),
-                        "batch": batch.id,
-                        "at": datetime.now(),
-                    }
-                )
-            fields = [
-                MonthlyFigure.firm,
-                MonthlyFigure.year,
-                MonthlyFigure.month,
-                MonthlyFigure.revenue,
-                MonthlyFigure.output_value,
-                MonthlyFigure.profit,
-                MonthlyFigure.tax,
-                MonthlyFigure.electricity,
-                MonthlyFigure.employees,
-                MonthlyFigure.review_status,
-            ]
-            for i in range(0, len(figure_rows), 2000):
-                MonthlyFigure.insert_many(figure_rows[i : i + 2000], fields=fields).execute()
-            if entry_rows:
-                CultivationEntry.insert_many(entry_rows).execute()
-            AuditEntry.insert_many(audit_rows).execute()
+                snapshot = json.dumps({"企业名称": row[1]}, ensure_ascii=False)
+                audit_rows.append((now, _ACTOR, "firm", firm_id, "新增", snapshot, batch.id))
+            insert_rows(MonthlyFigure, _FIGURE_FIELDS, figure_rows)
+            insert_rows(CultivationEntry, _ENTRY_FIELDS, entry_rows)
+            insert_rows(AuditEntry, _AUDIT_FIELDS, audit_rows)
             figures += len(figure_rows)
             entries += len(entry_rows)
     return DemoSummary(count, figures, entries, f"{year}-{month:02d}")
+
+
+_ENTRY_FIELDS = (
+    CultivationEntry.firm,
+    CultivationEntry.database,
+    CultivationEntry.year,
+    CultivationEntry.date_in,
+    CultivationEntry.reason_in,
+    CultivationEntry.review_status,
+    CultivationEntry.version,
+)
+_AUDIT_FIELDS = (
+    AuditEntry.at,
+    AuditEntry.actor,
+    AuditEntry.entity,
+    AuditEntry.entity_id,
+    AuditEntry.action,
+    AuditEntry.new_value,
+    AuditEntry.batch,
+)
+
+
+def _figures(rng: random.Random, firm_id: int, plan: _Plan, year: int, month: int, now: str) -> list[tuple]:
+    rows = []
+    for y, annual, months in ((year - 1, plan.last_year, 12), (year, plan.last_year * (1 + plan.growth), month)):
+        if plan.new_plant and y == year - 1:
+            continue
+        for m, revenue in enumerate(_cumulative(rng, annual, months), start=1):
+            rows.append(
+                (
+                    firm_id,
+                    y,
+                    m,
+                    _scaled(revenue, 1),
+                    _scaled(revenue * rng.uniform(1.02, 1.1), 1),
+                    _scaled(revenue * rng.uniform(0.01, 0.09), 1),
+                    _scaled(revenue * rng.uniform(0.02, 0.05), 2),
+                    _scaled(revenue * plan.power * rng.uniform(0.9, 1.1), 2),
+                    plan.employees,
+                    "已审核",
+                    1,
+                    now,
+                )
+            )
+    return rows

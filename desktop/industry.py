@@ -79,6 +79,8 @@ def check(raw: object) -> CodeCheck:
         return CodeCheck(None, None, f"行业代码“{text}”格式不对，应为门类字母加2至4位数字，如 C3311")
     letter, digits = match.groups()
     expected = section_of(digits)
+    if expected == "?":
+        return CodeCheck(None, None, f"行业代码“{text}”有误：{digits[:2]} 不是 GB/T 4754-2017 中的大类")
     if letter and letter != expected:
         return CodeCheck(
             None, None, f"行业代码“{text}”的门类字母应为 {expected}（{digits[:2]} 大类属于{section_name(expected)}）"

@@ -6,13 +6,14 @@ from itertools import groupby
 
 from db.models import CultivationEntry, Firm, MonthlyFigure
 from desktop import demo, industry, uscc, units
+from desktop.cultivation import BASIC_INFO, KEY_POOL
 
 
 def test_demo_firms_are_valid_and_figures_cumulative(county):
-    summary = demo.generate(150, seed=5, today=date(2026, 11, 21))
-    assert summary.firms == 150 and summary.period == "2026-10"
+    summary = demo.generate(300, seed=5, today=date(2026, 11, 21))
+    assert summary.firms == 300 and summary.period == "2026-10"
     firms = list(Firm.select())
-    assert len(firms) == 150 and len({f.name for f in firms}) == 150
+    assert len(firms) == 300 and len({f.name for f in firms}) == 300
     assert all(uscc.check(f.uscc).ok for f in firms)
     assert all(industry.check(f.industry_code).ok for f in firms)
     assert {f.town.name for f in firms} <= {t.name for t in units.towns()}
@@ -25,7 +26,9 @@ def test_demo_firms_are_valid_and_figures_cumulative(county):
         assert revenues == sorted(revenues), "year-to-date revenue never falls within a year"
     assert (2025, 12) in months and (2026, 10) in months
     assert summary.figures == MonthlyFigure.select().count()
-    assert CultivationEntry.select().count() == summary.cultivation_entries > 0
+    assert CultivationEntry.select().count() == summary.cultivation_entries
+    in_databases = {e.database for e in CultivationEntry.select()}
+    assert in_databases == {BASIC_INFO, KEY_POOL}
 
 
 def test_same_seed_same_data(county, tmp_path):

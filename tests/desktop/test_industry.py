@@ -177,13 +177,13 @@ def test_letter_with_major_outside_every_section() -> None:
     result = industry.check("A98")
     assert not result.ok
     assert result.code is None
-    assert "?" not in result.problem, result.problem
+    assert "?" not in result.problem and "98 不是" in result.problem, result.problem
 
 
 def test_number_outside_every_section() -> None:
     result = industry.check("99")
     assert not result.ok
-    assert "不是工业" in result.problem
+    assert "99 不是 GB/T 4754-2017 中的大类" in result.problem
 
 
 # --- find() ----------------------------------------------------------------------------------
