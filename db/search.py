@@ -1,9 +1,12 @@
-"""The search key stored on each firm so one LIKE finds it by name, pinyin or legal representative.
+"""Search columns stored on each firm so one LIKE finds it by name, pinyin, initials, code or person.
 
-鑫华机械 → "xinhuajixie|鑫华机械|xhjx|<法定代表人>": a clerk typing 鑫华, xinhua or xh finds it.
-The full pinyin comes first so that ordering by the key sorts firms by pinyin, as clerks expect.
-pypinyin picks the reading of polyphonic characters from its phrase dictionary (重庆 chongqing,
-银行 yinhang), which is why it is used instead of a per-character table.
+鑫华机械 (code 9135…, 法定代表人 王伟) is stored as
+    search_key  = "xinhuajixie|xhjx"   (what Latin-letter queries match)
+    search_name = "鑫华机械|王伟"       (what queries with Chinese match)
+so a clerk typing 鑫华, 王伟, xinhua or xh finds it, and each query scans only the part it can
+match; codes are found by their own indexed column (`Firm.uscc`). The full pinyin comes first so ordering by `search_key` sorts names by pinyin, as
+clerks expect. pypinyin picks the reading of polyphonic characters from its phrase dictionary
+(重庆 chongqing, 银行 yinhang), which is why it is used instead of a per-character table.
 """
 
 from __future__ import annotations
@@ -34,8 +37,21 @@ def pinyin_initials(text: str) -> str:
     return _initials(_syllables(text))
 
 
-def firm_search_key(name: str, legal_rep: str | None) -> str:
+def search_columns(name: str, legal_rep: str | None) -> dict[str, str]:
+    """The values of a firm's `search_key` and `search_name` columns."""
     name = (name or "").strip()
     syllables = _syllables(name)
-    parts = (_full(syllables), name.lower(), _initials(syllables), (legal_rep or "").strip().lower())
-    return SEPARATOR.join(parts)
+    return {
+        "search_key": SEPARATOR.join((_full(syllables), _initials(syllables))),
+        "search_name": SEPARATOR.join((name.lower(), (legal_rep or "").strip().lower())),
+    }
+
+
+def is_latin(query: str) -> bool:
+    """Whether a query is plain ASCII (pinyin, initials, a code) rather than Chinese text."""
+    return query.isascii()
+
+
+def may_be_code(query: str) -> bool:
+    """Whether a query could be the start of a 统一社会信用代码 (codes start with a digit)."""
+    return query[:1].isdigit() and query.isalnum() and query.isascii()

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from db.bulk import insert_rows
 from db.models import AuditEntry, CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
-from db.search import firm_search_key
+from db.search import search_columns
 from desktop import rules, units
 from desktop.cultivation import BASIC_INFO, KEY_POOL
 from desktop.errors import PeiyuError
@@ -145,6 +145,7 @@ _FIRM_FIELDS = (
     Firm.status,
     Firm.first_above_scale_year,
     Firm.search_key,
+    Firm.search_name,
     Firm.review_status,
     Firm.version,
     Firm.created_at,
@@ -218,7 +219,7 @@ def _firm(
         _phone(rng),
         status,
         rng.randint(2012, year - 1) if status == "规上" else None,
-        firm_search_key(name, legal_rep),
+        *search_columns(name, legal_rep).values(),
         "已审核",
         1,
         now,
@@ -267,7 +268,9 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
                 figure_rows.extend(_figures(rng, firm_id, plan, year, month, now))
                 this_year = plan.last_year * (1 + plan.growth)
                 if 500 <= plan.last_year < 2000:
-                    entry_rows.append((firm_id, BASIC_INFO, year, f"{year}-01-01", "上年主营业务收入500-2000万元", "已审核", 1))
+                    entry_rows.append(
+                        (firm_id, BASIC_INFO, year, f"{year}-01-01", "上年主营业务收入500-2000万元", "已审核", 1)
+                    )
                     if this_year >= 1500:
                         entry_rows.append(
                             (firm_id, KEY_POOL, year, f"{year}-03-01", "预计年内主营业务收入达到2000万元", "已审核", 1)

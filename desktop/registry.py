@@ -17,7 +17,7 @@ from peewee import JOIN, Select
 
 from db import audit
 from db.models import CultivationEntry, Firm, ImportBatch, IndustryChain, Unit, database_proxy
-from db.search import firm_search_key
+from db.search import is_latin, may_be_code, search_columns
 from desktop import firm_fields, units, uscc
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FieldError, display
@@ -138,7 +138,7 @@ def create_firm(
         attrs.pop("status", None)
     if not uscc.check(checked.values["uscc"]).ok:
         attrs["uscc_override_by"] = uscc_override_by
-    attrs["search_key"] = firm_search_key(checked.values["name"], checked.values.get("legal_rep"))
+    attrs.update(search_columns(checked.values["name"], checked.values.get("legal_rep")))
     with database_proxy.atomic():
         firm = Firm.create(**attrs)
         snapshot = {BY_KEY[k].label: _shown(k, v) for k, v in checked.values.items() if v not in (None, False)}
@@ -196,9 +196,12 @@ def update_firm(
         attrs["status"] = Firm.status.default
     if "uscc" in attrs:
         attrs["uscc_override_by"] = None if uscc.check(attrs["uscc"]).ok else uscc_override_by
-    name = checked.values.get("name", firm.name)
-    legal_rep = checked.values.get("legal_rep", firm.legal_rep)
-    attrs["search_key"] = firm_search_key(name, legal_rep)
+    attrs.update(
+        search_columns(
+            checked.values.get("name", firm.name),
+            checked.values.get("legal_rep", firm.legal_rep),
+        )
+    )
     warnings = list(checked.warnings)
     if firm.review_status == "已审核":
         attrs["review_status"] = "待审核"
@@ -265,27 +268,34 @@ class FirmQuery:
     descending: bool = False
 
 
-# Names sort by pinyin (the key starts with it); townships and chains in the order the unit set.
-_ORDER_COLUMNS = {"name": Firm.search_key, "town": Unit.sort_order, "chain": IndustryChain.sort_order}
-_ASCII_CODE = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+# Names sort by pinyin (the search key starts with it), then by the Chinese name and the unique
+# code, which is exactly the order of the covering search index; townships and chains sort in
+# the order the unit set.
+_NAME_ORDER = (Firm.search_key, Firm.search_name, Firm.uscc)
+_JOINED_ORDER = {"town": Unit.sort_order, "chain": IndustryChain.sort_order}
 
 
 def firm_select(query: FirmQuery, *columns: Any) -> Select:
-    """The filtered, ordered select behind every firm list (GUI table, CLI, exports)."""
-    select = (
-        Firm.select(*(columns or (Firm,)))
-        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id))
-        .switch(Firm)
-        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id))
-        .switch(Firm)
-    )
-    select = select.where(Firm.deleted_at.is_null(False) if query.deleted else Firm.deleted_at.is_null())
+    """The filtered, ordered select behind every firm list (GUI table, CLI, exports).
+
+    Units and chains are joined only when a filter, the order or the columns need them, so a
+    plain search stays a scan of the covering index.
+    """
+    columns = columns or (Firm,)
+    select = Firm.select(*columns)
+    if query.town or query.order_by == "town" or any(c is Unit for c in columns):
+        select = select.join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id)).switch(Firm)
+    if query.chain or query.order_by == "chain" or any(c is IndustryChain for c in columns):
+        select = select.join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id)).switch(Firm)
+    select = select.where(Firm.deleted_at.is_null(not query.deleted))
     text = clean(query.text).lower()
     if text:
-        condition = Firm.search_key.contains(text)
-        code = text.upper()
-        if set(code) <= _ASCII_CODE:
-            condition |= Firm.uscc.startswith(code)
+        column = Firm.search_key if is_latin(text) else Firm.search_name
+        condition = column.contains(text)
+        if may_be_code(text):
+            code = text.upper()
+            # a range, not LIKE 'x%', so that the comparison stays exact and index-friendly
+            condition |= (Firm.uscc >= code) & (Firm.uscc < code + "~")
         select = select.where(condition)
     if query.town:
         select = select.where(Unit.name == query.town)
@@ -302,9 +312,12 @@ def firm_select(query: FirmQuery, *columns: Any) -> Select:
             & CultivationEntry.deleted_at.is_null()
         )
         select = select.where(Firm.id.in_(in_database))
-    column = _ORDER_COLUMNS.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
-    ordering = column.desc(nulls="LAST") if query.descending else column.asc(nulls="LAST")
-    return select.order_by(ordering, Firm.id)
+    if query.order_by == "name":
+        return select.order_by(*(k.desc() if query.descending else k.asc() for k in _NAME_ORDER))
+    column = _JOINED_ORDER.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
+    # empty values last whichever the direction, as in a spreadsheet
+    first = column.desc(nulls="LAST") if query.descending else column.asc(nulls="LAST")
+    return select.order_by(first, Firm.id.desc() if query.descending else Firm.id.asc())
 
 
 def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0) -> list[Firm]:
@@ -316,7 +329,8 @@ def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0)
 
 def firm_ids(query: FirmQuery) -> list[int]:
     """Ordered ids of the matching firms: what a lazily loading table model holds."""
-    return [row[0] for row in firm_select(query, Firm.id).tuples()]
+    # Straight from the cursor: peewee's row wrapping costs more than SQLite's scan here.
+    return [row[0] for row in database_proxy.execute(firm_select(query, Firm.id))]
 
 
 def count_firms(query: FirmQuery = FirmQuery()) -> int:

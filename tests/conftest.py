@@ -1,4 +1,5 @@
 """Shared fixtures: offscreen Qt, and a fresh database per test bound to a temp file."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The one-way layering of ARCHITECTURE.md: ui → desktop → db; only ui imports Qt."""
+
 from __future__ import annotations
 
 import ast

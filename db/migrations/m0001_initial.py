@@ -87,7 +87,7 @@ class Firm(BaseModel):
     version = IntegerField(default=1)
     created_at = DateTimeField(default=datetime.now)
     updated_at = DateTimeField(default=datetime.now)
-    deleted_at = DateTimeField(null=True, index=True)
+    deleted_at = DateTimeField(null=True)
     deleted_by = CharField(max_length=40, null=True)
 
 

@@ -1,4 +1,5 @@
 """Opening databases: pragmas, locations, and plain messages for damaged or unusable files."""
+
 from __future__ import annotations
 
 import pytest

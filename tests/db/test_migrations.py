@@ -1,4 +1,5 @@
 """A database built at the first schema, filled, then opened by this version: upgraded, values intact."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,8 +17,12 @@ from desktop import registry
 def test_upgrade_from_version_1_keeps_every_value(db_path):
     old = SqliteDatabase(str(db_path), pragmas={"foreign_keys": 1})
     assert apply_migrations(old, target=1) == [1]
-    old.execute_sql("INSERT INTO unit (name, code, level, is_own, sort_order) VALUES ('泽州县', '140525', 'county', 1, 0)")
-    old.execute_sql("INSERT INTO unit (name, code, level, parent_id, is_own, sort_order) VALUES ('巴公镇', '140525100', 'township', 1, 0, 0)")
+    old.execute_sql(
+        "INSERT INTO unit (name, code, level, is_own, sort_order) VALUES ('泽州县', '140525', 'county', 1, 0)"
+    )
+    old.execute_sql(
+        "INSERT INTO unit (name, code, level, parent_id, is_own, sort_order) VALUES ('巴公镇', '140525100', 'township', 1, 0, 0)"
+    )
     old.execute_sql(
         "INSERT INTO firm (uscc, name, legal_rep, town_id, industry_code, is_chain_leader, founded_on, employees,"
         " registered_capital, strategic_emerging, high_tech, status, review_status, version, created_at, updated_at)"
@@ -39,7 +44,12 @@ def test_upgrade_from_version_1_keeps_every_value(db_path):
     try:
         assert current_version(database) == latest_version()
         firm = Firm.get()
-        assert (firm.uscc, firm.name, firm.legal_rep, firm.town.name) == ("91350100M000100Y43", "鑫华机械有限公司", "王伟", "巴公镇")
+        assert (firm.uscc, firm.name, firm.legal_rep, firm.town.name) == (
+            "91350100M000100Y43",
+            "鑫华机械有限公司",
+            "王伟",
+            "巴公镇",
+        )
         assert firm.registered_capital == Decimal("1000.5") and firm.founded_on == date(2019, 5, 1)
         assert firm.high_tech is True and firm.version == 3
         figure = MonthlyFigure.get()

@@ -1,58 +1,37 @@
-"""The firm search key: name, full pinyin, initials and legal representative in one string.
-
-The tests look at the parts, not their order, so that the layout of the key may change.
-"""
+"""The firm search columns: pinyin and initials for Latin queries; name and person for Chinese."""
 
 from __future__ import annotations
 
-from db.search import SEPARATOR, firm_search_key, pinyin_full, pinyin_initials
+from db.search import SEPARATOR, is_latin, may_be_code, pinyin_full, pinyin_initials, search_columns
 
 
-def _parts(key: str) -> list[str]:
-    return key.split(SEPARATOR)
+def _parts(name: str, legal_rep: str | None = "张三") -> tuple[list[str], list[str]]:
+    cols = search_columns(name, legal_rep)
+    return cols["search_key"].split(SEPARATOR), cols["search_name"].split(SEPARATOR)
 
 
 def test_chinese_name_pinyin_and_initials() -> None:
-    key = firm_search_key("鑫华机械有限公司", "张三")
-    parts = _parts(key)
-    assert "鑫华机械有限公司" in parts
-    assert "xinhuajixieyouxiangongsi" in parts
-    assert "xhjxyxgs" in parts
-    # a clerk typing 鑫华, xinhua or xh finds it with LIKE %…%
-    assert "鑫华" in key
-    assert "xinhua" in key
-    assert "xh" in key
-    assert "xhjx" in key
+    latin, chinese = _parts("鑫华机械有限公司")
+    assert latin == ["xinhuajixieyouxiangongsi", "xhjxyxgs"]
+    assert chinese == ["鑫华机械有限公司", "张三"]
 
 
-def test_legal_representative_included() -> None:
-    parts = _parts(firm_search_key("鑫华机械有限公司", "张三"))
-    assert "张三" in parts
-    assert len(parts) == 4
+def test_pinyin_first_so_the_key_sorts_by_pinyin() -> None:
+    keys = {n: search_columns(n, None)["search_key"] for n in ("泽兴建材", "鑫华机械", "恒瑞化工", "安达铸造")}
+    assert sorted(keys, key=keys.get) == ["安达铸造", "恒瑞化工", "鑫华机械", "泽兴建材"]
 
 
-def test_legal_representative_trimmed_and_missing() -> None:
-    assert "李四" in _parts(firm_search_key("鑫华机械", "  李四 "))
-    parts = _parts(firm_search_key("鑫华机械", None))
-    assert len(parts) == 4
-    assert "" in parts
-    assert "None" not in firm_search_key("鑫华机械", None)
+def test_trimmed_and_missing_parts() -> None:
+    latin, chinese = _parts("  鑫华机械  ", "  李四 ")
+    assert chinese == ["鑫华机械", "李四"] and latin[0] == "xinhuajixie"
+    _, chinese = _parts("鑫华机械", None)
+    assert chinese == ["鑫华机械", ""]
 
 
-def test_latin_letters_lower_cased() -> None:
-    key = firm_search_key(" ABC科技 ", "Tom LEE")
-    parts = _parts(key)
-    assert "abc科技" in parts
-    assert "abckeji" in parts
-    assert "abckj" in parts
-    assert "tom lee" in parts
-    assert key == key.lower()
-
-
-def test_name_trimmed() -> None:
-    parts = _parts(firm_search_key("  鑫华机械  ", None))
-    assert "鑫华机械" in parts
-    assert "xinhuajixie" in parts
+def test_latin_letters_kept_and_lower_cased() -> None:
+    latin, chinese = _parts(" ABC科技 ", "Tom LEE")
+    assert latin[:2] == ["abckeji", "abckj"]
+    assert chinese == ["abc科技", "tom lee"]
 
 
 def test_polyphonic_characters_from_phrases() -> None:
@@ -61,6 +40,6 @@ def test_polyphonic_characters_from_phrases() -> None:
     assert pinyin_initials("重庆长江机械") == "cqcjjx"
 
 
-def test_empty_name() -> None:
-    key = firm_search_key("", None)
-    assert set(_parts(key)) == {""}
+def test_query_kind() -> None:
+    assert is_latin("xh") and is_latin("913501") and not is_latin("鑫华") and not is_latin("abc重庆")
+    assert may_be_code("9135") and not may_be_code("xh") and not may_be_code("3d打印") and not may_be_code("91-35")

@@ -1,4 +1,5 @@
 """`peiyu-cli` as scripts call it: the acceptance flow, JSON output, exit codes 0/1/2."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,20 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 
 def test_acceptance_flow(capsys, db_path):
     db = str(db_path)
-    code, out, _ = cli(capsys, "--db", db, "init", "--unit", "泽州县", "--unit-code", "140525", "--level", "county", "--towns", "巴公镇,北留镇")
+    code, out, _ = cli(
+        capsys,
+        "--db",
+        db,
+        "init",
+        "--unit",
+        "泽州县",
+        "--unit-code",
+        "140525",
+        "--level",
+        "county",
+        "--towns",
+        "巴公镇,北留镇",
+    )
     assert code == 0 and "泽州县（140525）" in out
     code, out, _ = cli(capsys, "--db", db, "demo", "--firms", "300", "--seed", "7")
     assert code == 0 and "300 家" in out
@@ -39,7 +53,20 @@ def test_search_results_really_match(capsys, db_path):
     from db.search import pinyin_full, pinyin_initials
 
     db = str(db_path)
-    cli(capsys, "--db", db, "init", "--unit", "泽州县", "--unit-code", "140525", "--level", "county", "--towns", "巴公镇")
+    cli(
+        capsys,
+        "--db",
+        db,
+        "init",
+        "--unit",
+        "泽州县",
+        "--unit-code",
+        "140525",
+        "--level",
+        "county",
+        "--towns",
+        "巴公镇",
+    )
     cli(capsys, "--db", db, "demo", "--firms", "200", "--seed", "3")
     code, out, _ = cli(capsys, "--db", db, "firms", "--search", "xh", "--json")
     firms = json.loads(out)["firms"]
@@ -56,7 +83,9 @@ def test_init_twice_is_refused_with_exit_1(capsys, db_path):
 
 
 def test_bad_unit_code_exit_1(capsys, db_path):
-    code, _, err = cli(capsys, "--db", str(db_path), "init", "--unit", "泽州县", "--unit-code", "14052", "--level", "county")
+    code, _, err = cli(
+        capsys, "--db", str(db_path), "init", "--unit", "泽州县", "--unit-code", "14052", "--level", "county"
+    )
     assert code == 1 and "6位数字" in err
 
 
@@ -83,9 +112,25 @@ def test_wrong_usage_exit_2(capsys, db_path, args):
 def test_installed_entry_point_runs(db_path):
     script = Path(sys.executable).with_name("peiyu-cli")
     done = subprocess.run(
-        [str(script), "--db", str(db_path), "init", "--unit", "巴公镇", "--unit-code", "140525100", "--level", "township"],
-        capture_output=True, text=True, encoding="utf-8", check=False,
+        [
+            str(script),
+            "--db",
+            str(db_path),
+            "init",
+            "--unit",
+            "巴公镇",
+            "--unit-code",
+            "140525100",
+            "--level",
+            "township",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
     )
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([str(script), "--db", str(db_path), "firms", "--json"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(script), "--db", str(db_path), "firms", "--json"], capture_output=True, text=True, check=False
+    )
     assert json.loads(done.stdout) == {"count": 0, "firms": []}

@@ -1,4 +1,5 @@
 """Demo data is realistic enough to work with: valid codes, industrial codes, cumulative figures."""
+
 from __future__ import annotations
 
 from datetime import date

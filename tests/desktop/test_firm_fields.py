@@ -126,7 +126,10 @@ def test_int_refuses_fraction(raw: object) -> None:
     assert "应为整数" in info.value.detail
 
 
-@pytest.mark.parametrize(("key", "raw"), [("employees", "-5"), ("registered_capital", "-0.5"), ("registered_capital", "－１００"), ("employees", -3)])
+@pytest.mark.parametrize(
+    ("key", "raw"),
+    [("employees", "-5"), ("registered_capital", "-0.5"), ("registered_capital", "－１００"), ("employees", -3)],
+)
 def test_negative_refused(key: str, raw: object) -> None:
     with pytest.raises(FieldError) as info:
         parse_value(key, raw)

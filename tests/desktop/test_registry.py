@@ -1,4 +1,5 @@
 """Firm registry services: create, update with audit, duplicates, optimistic lock, delete/restore, search."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -44,7 +45,9 @@ def test_create_refuses_invalid_fields_and_writes_nothing(county):
 
 
 def test_reviewer_override_allows_a_failing_code(county):
-    firm_id = registry.create_firm({"uscc": "91350100M000100Y44", "name": "甲"}, actor=ACTOR, uscc_override_by="李审核").firm_id
+    firm_id = registry.create_firm(
+        {"uscc": "91350100M000100Y44", "name": "甲"}, actor=ACTOR, uscc_override_by="李审核"
+    ).firm_id
     assert Firm.get_by_id(firm_id).uscc_override_by == "李审核"
 
 
@@ -70,10 +73,12 @@ def test_update_records_old_and_new_per_field(county):
     firm_id = make(legal_rep="王伟", employees=10)
     change = registry.update_firm(firm_id, {"legal_rep": "李强", "employees": "10", "town": "北留镇"}, actor="李四")
     assert set(change.fields) == {"legal_rep", "town"}
-    entries = {e.field: (e.old_value, e.new_value, e.actor) for e in audit.history("firm", firm_id) if e.action == "修改"}
+    entries = {
+        e.field: (e.old_value, e.new_value, e.actor) for e in audit.history("firm", firm_id) if e.action == "修改"
+    }
     assert entries == {"法定代表人": ("王伟", "李强", "李四"), "所属乡镇": ("巴公镇", "北留镇", "李四")}
     firm = Firm.get_by_id(firm_id)
-    assert firm.version == 2 and "李强" in firm.search_key
+    assert firm.version == 2 and "李强" in firm.search_name
 
 
 def test_update_without_changes_writes_nothing(county):
@@ -116,7 +121,9 @@ def test_delete_and_restore(county):
 def three_firms(county):
     return {
         "xh": make("91350100M000100Y43", "鑫华机械有限公司", legal_rep="王伟", chain="钢铁", status="规下在库"),
-        "hr": make("91110000600037341L", "恒瑞化工有限公司", legal_rep="赵敏", chain="化工", town="北留镇", status="规上"),
+        "hr": make(
+            "91110000600037341L", "恒瑞化工有限公司", legal_rep="赵敏", chain="化工", town="北留镇", status="规上"
+        ),
         "zx": make("91110108551385082Q", "泽兴建材有限公司", legal_rep="鑫磊", chain="建材", status="停产"),
     }
 

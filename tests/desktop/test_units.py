@@ -1,4 +1,5 @@
 """Own unit set-up: codes, townships with derived 区划代码, chains."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,13 @@ from desktop.errors import NotInitialised, PeiyuError
 
 def test_township_codes_follow_the_statistical_ranges(database):
     units.init_unit(
-        "泽州县", "140525", "county",
-        [units.SubUnitSpec.parse(t) for t in ("南村镇", "金村镇", "李寨乡", "北义城镇:140525105", "城区街道", "经济技术开发区")],
+        "泽州县",
+        "140525",
+        "county",
+        [
+            units.SubUnitSpec.parse(t)
+            for t in ("南村镇", "金村镇", "李寨乡", "北义城镇:140525105", "城区街道", "经济技术开发区")
+        ],
         [],
     )
     codes = {u.name: (u.code, u.level) for u in units.towns()}
