@@ -66,7 +66,7 @@ _TRADES = (
 _SUFFIXES = ("有限公司", "有限责任公司", "股份有限公司", "科技有限公司")
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 _GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华建国志红文斌亮晓东海波宁宇鹏飞俊峰"
-_CADRES = ("县工信局", "乡镇企业办", "县发改局", "县科技局")
+_STREETS = ("工业园区", "兴业路", "建设路", "泽州路", "太行街", "迎宾街", "创业大道", "村")
 _SEASON = (0.70, 0.75, 1.00, 1.00, 1.05, 1.05, 1.00, 1.00, 1.05, 1.05, 1.10, 1.25)
 _ACTOR = "演示数据"
 _CHUNK = 500
@@ -191,19 +191,20 @@ def _firm(
     founded = date(rng.randint(1995, year - 1), rng.randint(1, 12), 1)
     new_plant = month < 12 and rng.random() < 0.04
     started = (
-        date(year - 1, rng.randint(month + 1, 12), 1) if new_plant else founded + timedelta(days=rng.randint(90, 720))
+        date(year - 1, rng.randint(month + 1, 12), 1) if new_plant else min(founded + timedelta(days=rng.randint(90, 720)), date(year, month, 1))
     )
     employees = rng.randint(12, 420)
     status = "规上" if last_year >= 2000 else rng.choice(("规下在库",) * 30 + ("停产", "半停产"))
     legal_rep = _person(rng)
+    town = rng.choice(towns)
     row = (
         uscc,
         name,
         legal_rep,
         _person(rng),
         _phone(rng),
-        f"{rng.choice(towns).name}{rng.choice('东西南北')}{rng.randint(1, 99)}号",
-        rng.choice(towns).id,
+        f"{town.name}{rng.choice(_STREETS)}{rng.randint(1, 199)}号",
+        town.id,
         code,
         rng.choice(chains).id,
         rng.random() < 0.01,
@@ -218,7 +219,7 @@ def _firm(
         _person(rng),
         _phone(rng),
         status,
-        rng.randint(2012, year - 1) if status == "规上" else None,
+        rng.randint(min(max(founded.year + 1, 2012), year - 1), year - 1) if status == "规上" else None,
         *search_columns(name, legal_rep).values(),
         "已审核",
         1,

@@ -333,6 +333,18 @@ def firm_ids(query: FirmQuery) -> list[int]:
     return [row[0] for row in database_proxy.execute(firm_select(query, Firm.id))]
 
 
+def firms_by_id(ids: list[int]) -> dict[int, Firm]:
+    """The firms with these ids, townships and chains loaded in the same query (one page of a table)."""
+    select = (
+        Firm.select(Firm, Unit, IndustryChain)
+        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id), attr="town")
+        .switch(Firm)
+        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id), attr="chain")
+        .where(Firm.id.in_(ids))
+    )
+    return {firm.id: firm for firm in select}
+
+
 def count_firms(query: FirmQuery = FirmQuery()) -> int:
     return firm_select(query, Firm.id).count()
 

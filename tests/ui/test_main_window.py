@@ -1,0 +1,51 @@
+"""The minimal registry window: Chinese font, lazy firm table, search as you type."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from db.search import search_columns
+from desktop import demo, registry
+from ui.firm_table_model import COLUMNS, PAGE, FirmTableModel
+from ui.main_window import SEARCH_DELAY_MS, MainWindow
+
+
+@pytest.fixture
+def firms(county):
+    demo.generate(250, seed=2, today=date(2026, 11, 21))
+    registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="测试员")
+
+
+def test_bundled_font_is_used(cjk_font, qapp):
+    assert cjk_font == "WenQuanYi Micro Hei"
+    assert qapp.font().family() == cjk_font
+
+
+def test_model_passes_qt_model_tester(firms, qtmodeltester):
+    model = FirmTableModel()
+    model.set_query(registry.FirmQuery())
+    qtmodeltester.check(model)
+
+
+def test_model_loads_only_visible_pages(firms):
+    model = FirmTableModel()
+    model.set_query(registry.FirmQuery())
+    assert model.rowCount() == 251 and model._pages == {}
+    name_col = [k for k, _ in COLUMNS].index("name")
+    last = model.index(250, name_col).data()
+    assert last and list(model._pages) == [250 // PAGE]
+    assert model.headerData(name_col, Qt.Orientation.Horizontal) == "企业名称"
+
+
+def test_search_as_you_type_filters_by_pinyin(firms, qtbot):
+    window = MainWindow("测试库")
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 251
+    qtbot.keyClicks(window.search, "xinhuaji")
+    qtbot.wait(SEARCH_DELAY_MS + 100)
+    names = {window.model.record(r)["name"] for r in range(window.model.rowCount())}
+    assert "鑫华机械有限公司" in names
+    assert all("xinhuaji" in search_columns(n, None)["search_key"] for n in names)
+    assert window.count_label.text() == f"共 {len(names)} 家"
