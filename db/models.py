@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -36,6 +37,8 @@ USER_ROLES = ("录入员", "审核员", "管理员")
 
 
 class BaseModel(Model):
+    id = AutoField()
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -75,6 +78,9 @@ class User(BaseModel):
 
 class Firm(BaseModel):
     """An industrial firm, keyed by its 统一社会信用代码."""
+
+    town_id: int | None  # peewee's id accessors of the foreign keys below, for type checkers
+    chain_id: int | None
 
     uscc = CharField(max_length=18, unique=True)
     uscc_override_by = CharField(max_length=40, null=True)

@@ -18,7 +18,7 @@ _FOREIGN = "\0"  # marks runs that were not Chinese characters, kept as typed
 
 
 def _syllables(text: str) -> list[str]:
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: [_FOREIGN + run])
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: _FOREIGN + run)
 
 
 def _full(syllables: list[str]) -> str:

@@ -92,7 +92,7 @@ def _names(rng: random.Random, count: int, taken: set[str]) -> list[tuple[str, t
     capacity = len(_FIRST) * len(_SECOND) * len(_TRADES) * len(_SUFFIXES) * 2
     if count + len(taken) > capacity * 0.8:
         raise PeiyuError(f"演示数据最多生成约 {int(capacity * 0.8)} 家企业")
-    out = []
+    out: list[tuple[str, tuple[str, str, float]]] = []
     while len(out) < count:
         trade = rng.choice(_TRADES)
         place = rng.choice(("", "泽州县")) if rng.random() < 0.3 else ""
@@ -191,7 +191,9 @@ def _firm(
     founded = date(rng.randint(1995, year - 1), rng.randint(1, 12), 1)
     new_plant = month < 12 and rng.random() < 0.04
     started = (
-        date(year - 1, rng.randint(month + 1, 12), 1) if new_plant else min(founded + timedelta(days=rng.randint(90, 720)), date(year, month, 1))
+        date(year - 1, rng.randint(month + 1, 12), 1)
+        if new_plant
+        else min(founded + timedelta(days=rng.randint(90, 720)), date(year, month, 1))
     )
     employees = rng.randint(12, 420)
     status = "规上" if last_year >= 2000 else rng.choice(("规下在库",) * 30 + ("停产", "半停产"))
@@ -241,8 +243,8 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
         chains = units.set_chains((profiles.get(units.own_unit().name) or profiles["泽州县"])["chains"])
     year, month = _period(today or date.today())
     area = units.own_unit().code[:6]
-    taken_codes = {c for (c,) in Firm.select(Firm.uscc).tuples()}
-    names = _names(rng, count, {n for (n,) in Firm.select(Firm.name).tuples()})
+    taken_codes: set[str] = set(Firm.select(Firm.uscc).scalars())
+    names = _names(rng, count, set(Firm.select(Firm.name).scalars()))
     now = datetime.now().isoformat(sep=" ")
     figures = entries = 0
     with database_proxy.atomic():
@@ -262,7 +264,7 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
                 plans.append(plan)
             insert_rows(Firm, _FIRM_FIELDS, firm_rows)
             codes = [r[0] for r in firm_rows]
-            id_of = dict(Firm.select(Firm.uscc, Firm.id).where(Firm.uscc.in_(codes)).tuples())
+            id_of = {f.uscc: f.id for f in Firm.select(Firm.uscc, Firm.id).where(Firm.uscc.in_(codes))}
             figure_rows, entry_rows, audit_rows = [], [], []
             for row, plan in zip(firm_rows, plans, strict=True):
                 firm_id = id_of[row[0]]

@@ -97,10 +97,8 @@ def parse_date(text: str) -> date:
 def parse_value(key: str, raw: Any) -> Any:
     """The value to store for `raw` typed into field `key`; empty text becomes None."""
     field = BY_KEY[key]
-    if isinstance(raw, (bool, int, Decimal, date)) and field.kind in ("bool", "int", "year", "decimal", "date"):
-        text = raw
-    else:
-        text = clean(raw)
+    typed = isinstance(raw, (bool, int, Decimal, date)) and field.kind in ("bool", "int", "year", "decimal", "date")
+    text: Any = raw if typed else clean(raw)
     try:
         return _parse(field, text)
     except ValueError as exc:

@@ -47,7 +47,7 @@ class DuplicateFirm(PeiyuError):
     def __init__(self, other: Firm) -> None:
         self.other_id = other.id
         where = "（在回收站中，可从回收站恢复）" if other.deleted_at else ""
-        town = f"，{other.town.name}" if other.town_id else ""
+        town = f"，{other.town.name}" if other.town is not None else ""
         super().__init__(f"统一社会信用代码 {other.uscc} 已存在：{other.name}{town}{where}")
 
 
@@ -314,9 +314,9 @@ def firm_select(query: FirmQuery, *columns: Any) -> Select:
         select = select.where(Firm.id.in_(in_database))
     if query.order_by == "name":
         return select.order_by(*(k.desc() if query.descending else k.asc() for k in _NAME_ORDER))
-    column = _JOINED_ORDER.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
+    order_column: Any = _JOINED_ORDER.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
     # empty values last whichever the direction, as in a spreadsheet
-    first = column.desc(nulls="LAST") if query.descending else column.asc(nulls="LAST")
+    first = order_column.desc(nulls="LAST") if query.descending else order_column.asc(nulls="LAST")
     return select.order_by(first, Firm.id.desc() if query.descending else Firm.id.asc())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from db.models import IndustryChain, Unit, database_proxy
+from db.models import Firm, IndustryChain, Unit, database_proxy
 from desktop.errors import NotInitialised, PeiyuError
 
 LEVELS = {"city": "市", "county": "县（区）", "township": "乡镇（街道）"}
@@ -149,7 +149,7 @@ def set_chains(names: list[str]) -> list[IndustryChain]:
                 chain.sort_order = order
                 chain.save()
         for leftover in existing.values():
-            in_use = leftover.firms.count()
+            in_use = Firm.select().where(Firm.chain == leftover).count()
             if in_use:
                 raise PeiyuError(f"产业链“{leftover.name}”下还有 {in_use} 家企业，不能删除；请先修改这些企业的产业链")
             leftover.delete_instance()

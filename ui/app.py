@@ -1,4 +1,5 @@
 """Start the GUI: `peiyu [--db PATH_OR_URL]`."""
+
 from __future__ import annotations
 
 import argparse

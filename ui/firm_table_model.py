@@ -3,6 +3,7 @@
 A page of rows is fetched from the registry the first time one of its cells is painted and
 kept in a small LRU cache, so 100,000 firms scroll without being loaded at once.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict

@@ -1,4 +1,5 @@
 """The bundled CJK font, registered so Chinese renders on machines without one installed."""
+
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase

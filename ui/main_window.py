@@ -1,4 +1,5 @@
 """The main window: the firm registry with search, and a status bar saying where the data is."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer

@@ -1,4 +1,5 @@
 """Helpers shared by the benchmarks: a 100,000-firm demo database and timing utilities."""
+
 from __future__ import annotations
 
 import resource
@@ -28,7 +29,9 @@ def build_demo(db: Path, firms: int) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
-def timed_pair(ours: Callable[[], object], baseline: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+def timed_pair(
+    ours: Callable[[], object], baseline: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float]]:
     """Milliseconds of `repeat` calls of each, interleaved so both see the same machine noise."""
     ours()
     baseline()

@@ -6,6 +6,7 @@ Prints the demo's time and peak memory, then for each query the median and worst
 the registry search (ordered ids, as the firm table loads them) and of
 `SELECT id FROM firm WHERE name LIKE '%q%'` on the same file. Target: search ≤ 2× the raw scan.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,9 @@ def main() -> int:
         )
         ratio = median(ours) / median(scan)
         ratios.append(ratio)
-        print(f"{q:<14}{hits:>8}{median(ours):>12.1f}{max(ours):>8.1f}{median(scan):>9.1f}{max(scan):>8.1f}{ratio:>7.2f}")
+        print(
+            f"{q:<14}{hits:>8}{median(ours):>12.1f}{max(ours):>8.1f}{median(scan):>9.1f}{max(scan):>8.1f}{ratio:>7.2f}"
+        )
     worst = max(ratios)
     verdict = "met" if worst <= TARGET else "NOT met"
     print(f"median search / raw scan: worst query {worst:.2f}× (target ≤ {TARGET}×: {verdict})")

@@ -6,7 +6,7 @@ from datetime import date
 from itertools import groupby
 
 from db.models import CultivationEntry, Firm, MonthlyFigure
-from desktop import demo, industry, uscc, units
+from desktop import demo, industry, units, uscc
 from desktop.cultivation import BASIC_INFO, KEY_POOL
 
 

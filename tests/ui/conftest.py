@@ -1,4 +1,5 @@
 """UI fixtures: the bundled font on the one QApplication pytest-qt makes."""
+
 from __future__ import annotations
 
 import pytest

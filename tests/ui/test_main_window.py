@@ -1,4 +1,5 @@
 """The minimal registry window: Chinese font, lazy firm table, search as you type."""
+
 from __future__ import annotations
 
 from datetime import date
