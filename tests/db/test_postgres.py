@@ -1,0 +1,46 @@
+"""The same models on PostgreSQL: set PEIYU_TEST_PG_URL (an empty database the test may wipe).
+
+    PEIYU_TEST_PG_URL=postgresql://peiyu:peiyu@localhost/peiyu_test bash installers/dev.sh test tests/db/test_postgres.py
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from db.connection import close_database, open_database
+from db.migrations import current_version, latest_version
+from db.models import Firm, MonthlyFigure
+from desktop import demo, registry, units
+
+URL = os.environ.get("PEIYU_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="PEIYU_TEST_PG_URL not set")
+
+
+@pytest.fixture
+def pg():
+    database = open_database(URL, migrate=False)
+    database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    close_database()
+    database = open_database(URL)
+    yield database
+    close_database()
+
+
+def test_registry_flow_on_postgres(pg):
+    assert current_version(pg) == latest_version()
+    units.init_unit("泽州县", "140525", "county", [units.SubUnitSpec("巴公镇"), units.SubUnitSpec("北留镇")], ["钢铁"])
+    firm_id = registry.create_firm(
+        {"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇", "registered_capital": "1000.5"},
+        actor="测试员",
+    ).firm_id
+    registry.update_firm(firm_id, {"legal_rep": "王伟", "chain": "钢铁"}, actor="测试员", expected_version=1)
+    assert registry.firm_ids(registry.FirmQuery(text="XinHua")) == [firm_id]
+    assert registry.firm_ids(registry.FirmQuery(text="王伟")) == [firm_id]
+    assert registry.firm_ids(registry.FirmQuery(text="913501")) == [firm_id]
+    assert Firm.get_by_id(firm_id).registered_capital == Decimal("1000.5")
+    summary = demo.generate(30, seed=4, today=date(2026, 11, 21))
+    assert MonthlyFigure.select().count() == summary.figures
+    assert registry.count_firms(registry.FirmQuery(town="北留镇")) > 0
