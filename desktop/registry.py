@@ -98,15 +98,31 @@ def _check(raw: Mapping[str, Any], *, firm_id: int | None, uscc_override_by: str
         if not result.ok and not uscc_override_by:
             out.problems["uscc"] = result.message
         else:
-            other = Firm.get_or_none((Firm.uscc == code) & (Firm.id != (firm_id or 0)))
+            other = firm_with_code(code, besides=firm_id)
             if other is not None:
                 raise DuplicateFirm(other)
-    name = out.values.get("name")
-    if name:
-        same = Firm.get_or_none((Firm.name == name) & (Firm.id != (firm_id or 0)) & Firm.deleted_at.is_null())
-        if same is not None:
-            out.warnings.append(f"已有同名企业：{same.name}（{same.uscc}）")
+    same = firm_with_name(out.values.get("name"), besides=firm_id)
+    if same is not None:
+        out.warnings.append(same_name_warning(same))
     return out
+
+
+def firm_with_code(code: str | None, *, besides: int | None = None) -> Firm | None:
+    """Another firm (live or in the 回收站) that already has this code."""
+    if not code:
+        return None
+    return Firm.get_or_none((Firm.uscc == uscc.normalise(code)) & (Firm.id != (besides or 0)))
+
+
+def firm_with_name(name: str | None, *, besides: int | None = None) -> Firm | None:
+    """Another live firm with exactly this name."""
+    if not name:
+        return None
+    return Firm.get_or_none((Firm.name == clean(name)) & (Firm.id != (besides or 0)) & Firm.deleted_at.is_null())
+
+
+def same_name_warning(other: Firm) -> str:
+    return f"已有同名企业：{other.name}（{other.uscc}）"
 
 
 def _shown(key: str, value: Any) -> str | None:
@@ -246,6 +262,17 @@ def restore_firm(firm_id: int, *, actor: str) -> FirmChange:
     return FirmChange(firm.id, "恢复")
 
 
+def delete_firms(ids: list[int], *, actor: str) -> list[FirmChange]:
+    """Move several firms to the 回收站 at once: all or none."""
+    with database_proxy.atomic():
+        return [delete_firm(i, actor=actor) for i in ids]
+
+
+def restore_firms(ids: list[int], *, actor: str) -> list[FirmChange]:
+    with database_proxy.atomic():
+        return [restore_firm(i, actor=actor) for i in ids]
+
+
 def find_by_uscc(code: str, *, include_deleted: bool = False) -> Firm | None:
     query = Firm.select().where(Firm.uscc == uscc.normalise(code))
     if not include_deleted:
@@ -347,6 +374,35 @@ def firms_by_id(ids: list[int]) -> dict[int, Firm]:
 
 def count_firms(query: FirmQuery = FirmQuery()) -> int:
     return firm_select(query, Firm.id).count()
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor: str
+    action: str
+    field: str
+    old: str
+    new: str
+
+
+def firm_history(firm_id: int) -> list[HistoryLine]:
+    """A firm's audit trail, newest first, as a clerk reads it (a new firm lists its fields)."""
+    lines = []
+    for e in audit.history(ENTITY, firm_id):
+        new = e.new_value or ""
+        if e.action == "新增" and new.startswith("{"):
+            new = "；".join(f"{k}：{v}" for k, v in json.loads(new).items())
+        lines.append(HistoryLine(e.at, e.actor, e.action, e.field or "", e.old_value or "", new))
+    return lines
+
+
+def editable_values(firm: Firm) -> dict[str, Any]:
+    """What the editor shows for each field: text as a clerk would type it, booleans as bool."""
+    return {
+        f.key: bool(getattr(firm, f.key)) if f.kind == "bool" else (_shown(f.key, field_value(firm, f.key)) or "")
+        for f in firm_fields.FIELDS
+    }
 
 
 def firm_as_dict(firm: Firm) -> dict[str, Any]:

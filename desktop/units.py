@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from db.models import Firm, IndustryChain, Unit, database_proxy
 from desktop.errors import NotInitialised, PeiyuError
+from desktop.resources import read_json
 
 LEVELS = {"city": "市", "county": "县（区）", "township": "乡镇（街道）"}
 _CODE_LENGTH = {"city": 6, "county": 6, "township": 9}
@@ -99,7 +100,11 @@ def init_unit(name: str, code: str, level: str, subunits: list[SubUnitSpec], cha
 
 
 def set_subunits(specs: list[SubUnitSpec]) -> list[Unit]:
-    """Add sub-units that are new, rename none, and keep existing ones (firms refer to them)."""
+    """Make the own unit's townships/zones exactly `specs`, in order.
+
+    New names are added (with a derived code unless one is given); a township no longer listed
+    is removed only if no firm belongs to it, otherwise nothing changes and the clerk is told.
+    """
     own = own_unit()
     level = _SUB_LEVEL[own.level]
     existing = {u.name: u for u in Unit.select().where(Unit.parent == own)}
@@ -122,9 +127,35 @@ def set_subunits(specs: list[SubUnitSpec]) -> list[Unit]:
                 taken.add(code)
                 Unit.create(name=spec.name, code=code, level=_level_of(spec.name, level), parent=own, sort_order=order)
             else:
+                if spec.code and spec.code != unit.code:
+                    raise PeiyuError(f"“{unit.name}”的区划代码已是 {unit.code}，不能改为 {spec.code}")
                 unit.sort_order = order
                 unit.save()
+        for name, unit in existing.items():
+            if name in names:
+                continue
+            in_use = Firm.select().where(Firm.town == unit).count()
+            if in_use:
+                raise PeiyuError(f"“{name}”下还有 {in_use} 家企业（含回收站），不能删除；请先把这些企业改到其他乡镇")
+            unit.delete_instance()
     return towns()
+
+
+def update_own_unit(name: str, code: str, level: str) -> Unit:
+    """Rename the own unit or correct its code; its level is fixed once townships exist."""
+    own = own_unit()
+    name = name.strip()
+    if not name:
+        raise PeiyuError("本单位名称不能为空")
+    validate_unit_code(code, level)
+    if level != own.level and Unit.select().where(Unit.parent == own).exists():
+        raise PeiyuError("已有下属乡镇，不能更改本单位级别")
+    clash = Unit.get_or_none((Unit.code == code) & (Unit.id != own.id))
+    if clash is not None:
+        raise PeiyuError(f"区划代码 {code} 已被“{clash.name}”使用")
+    own.name, own.code, own.level = name, code, level
+    own.save()
+    return own
 
 
 def _level_of(name: str, default: str) -> str:
@@ -154,3 +185,22 @@ def set_chains(names: list[str]) -> list[IndustryChain]:
                 raise PeiyuError(f"产业链“{leftover.name}”下还有 {in_use} 家企业，不能删除；请先修改这些企业的产业链")
             leftover.delete_instance()
     return chains()
+
+
+def save_setup(name: str, code: str, level: str, subunits: list[SubUnitSpec], chain_names: list[str]) -> Unit:
+    """First-run set-up or a later edit of the own unit, townships and chains, all or nothing."""
+    with database_proxy.atomic():
+        if not is_initialised():
+            return init_unit(name, code, level, subunits, chain_names)
+        own = update_own_unit(name, code, level)
+        set_subunits(subunits)
+        set_chains(chain_names)
+        return own
+
+
+def profile_names() -> list[str]:
+    return list(read_json("policy_profiles.json"))
+
+
+def profile_chains(profile: str) -> list[str]:
+    return list(read_json("policy_profiles.json")[profile]["chains"])

@@ -1,4 +1,8 @@
-"""Start the GUI: `peiyu [--db PATH_OR_URL]`."""
+"""Start the GUI: `peiyu [--db PATH_OR_URL]`.
+
+Opens the database given, else the last one used, else the default; a first start asks for
+the own unit; a database that cannot be opened is explained and another may be chosen.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,26 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from db.connection import DatabaseUnavailable, default_location, describe, open_database
+from db.connection import DatabaseUnavailable, default_location, open_database
+from desktop import units
 from ui.fonts import install_cjk_font
 from ui.main_window import MainWindow
+
+
+def _open_first_database(settings: QSettings, requested: str | None) -> str | None:
+    location = requested or str(settings.value("last_database", "") or "") or default_location()
+    while True:
+        try:
+            open_database(location)
+            return location
+        except DatabaseUnavailable as exc:
+            QMessageBox.warning(None, "无法打开数据库", f"{exc}\n\n请选择另一个数据库文件，或取消退出。")
+            location, _ = QFileDialog.getOpenFileName(None, "打开数据库", "", "培育库数据库 (*.db);;所有文件 (*)")
+            if not location:
+                return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,14 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("培育库")
     app.setOrganizationName("peiyu")
     install_cjk_font(app)
-    location = args.db or default_location()
-    try:
-        open_database(location)
-    except DatabaseUnavailable as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
+    settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "peiyu", "peiyu")
+    location = _open_first_database(settings, args.db)
+    if location is None:
         return 1
-    window = MainWindow(describe(location))
+    window = MainWindow(settings, location)
     window.show()
+    window.remember_database(location)
+    if not units.is_initialised() and not window.open_settings(first_run=True):
+        QMessageBox.information(window, "培育库", "尚未设置本单位。可随时在“设置 → 本单位设置”中完成。")
     return app.exec()
 
 

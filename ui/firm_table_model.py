@@ -7,6 +7,8 @@ kept in a small LRU cache, so 100,000 firms scroll without being loaded at once.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -33,6 +35,8 @@ class FirmTableModel(QAbstractTableModel):
         self._query = registry.FirmQuery()
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
+        # How a new query is run; the registry screen replaces it with a background job.
+        self.loader: Callable[[registry.FirmQuery], None] = self.set_query
 
     # --- what is shown -------------------------------------------------------------------
     @property
@@ -51,7 +55,10 @@ class FirmTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> None:
-        self.set_query(self._query)
+        self.loader(self._query)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
 
     def firm_id(self, row: int) -> int:
         return self._ids[row]
@@ -93,6 +100,11 @@ class FirmTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        order_by = "industry_code" if key == "industry_name" else key
+        self.loader(replace(self._query, order_by=order_by, descending=order == Qt.SortOrder.DescendingOrder))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:

@@ -1,51 +1,390 @@
-"""The main window: the firm registry with search, and a status bar saying where the data is."""
+"""The main window: sidebar of screens, menus and toolbar with standard shortcuts, status bar.
+
+Every change to firms goes through an undoable command that runs the `desktop/` call as a
+background job, so Ctrl+Z / Ctrl+Shift+Z undo and redo saved changes (recorded in the audit
+trail like any other). Window geometry, toolbar state and table columns are remembered in
+QSettings; so are the recently opened databases.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTableView, QVBoxLayout, QWidget
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
-from ui.firm_table_model import FirmTableModel
+from desktop.session import current_actor
+from ui.firm_editor import FirmEditor
+from ui.jobs import InlinePool, JobRunner
+from ui.registry_screen import RegistryScreen
+from ui.settings_dialog import SettingsDialog
 
-SEARCH_DELAY_MS = 250
+MAX_RECENT = 8
+
+
+class FirmCommand(QUndoCommand):
+    """A saved change to firms; undo and redo call the registry again (and are audited)."""
+
+    def __init__(
+        self, window: MainWindow, text: str, do: Callable[[], Any], undo: Callable[[], Any], *, done: bool
+    ) -> None:
+        super().__init__(text)
+        self.window, self._do, self._undo, self._skip = window, do, undo, done
+
+    def redo(self) -> None:
+        if self._skip:  # the change was already made when the command was recorded
+            self._skip = False
+            return
+        self.window.run_write(self._do)
+
+    def undo(self) -> None:
+        self.window.run_write(self._undo)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_description: str) -> None:
+    def __init__(self, settings: QSettings, location: str, pool: InlinePool | None = None) -> None:
         super().__init__()
+        self.settings = settings
+        self.location = location
+        self.runner = JobRunner(pool, self)
+        self.undo_stack = QUndoStack(self)
         self.setWindowTitle("培育库 — 规下工业企业培育库")
-        self.resize(1280, 760)
+        self.resize(1360, 800)
 
-        self.search = QLineEdit(placeholderText="搜索企业：名称、拼音、拼音首字母、信用代码或法定代表人")
-        self.search.setClearButtonEnabled(True)
-        self.model = FirmTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setDefaultSectionSize(110)
-        self.table.setColumnWidth(0, 170)
-        self.table.setColumnWidth(1, 240)
+        self.registry = RegistryScreen(self.runner)
+        self.recycle = RegistryScreen(self.runner, deleted=True)
+        self.screens = QStackedWidget()
+        self.sidebar = QListWidget()
+        for title, screen in (("企业名录", self.registry), ("回收站", self.recycle)):
+            self.sidebar.addItem(title)
+            self.screens.addWidget(screen)
+        self.sidebar.setFixedWidth(120)
+        self.sidebar.currentRowChanged.connect(self._show_screen)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.screens)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self.db_label = QLabel()
         self.count_label = QLabel()
+        self.user_label = QLabel(f"当前用户：{current_actor()}")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        self.busy.setToolTip("正在后台处理……")
+        status = self.statusBar()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.user_label)
+        self.runner.busy_changed.connect(self.busy.setVisible)
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
-        self.setCentralWidget(body)
+        self._build_actions()
+        self.registry.edit_requested.connect(self.edit_firm)
+        self.recycle.edit_requested.connect(lambda _: self.restore_selected())
+        self.recycle.restore_button.clicked.connect(self.restore_selected)
+        for screen in (self.registry, self.recycle):
+            screen.failed.connect(self.show_error)
+        self.registry.count_changed.connect(lambda _: self._update_status())
+        self._restore_state()
+        self.sidebar.setCurrentRow(0)
+        self.reload()
 
+    # --- actions, menus, toolbar -------------------------------------------------------------
+    def _action(
+        self, text: str, slot: Callable[[], Any], *shortcuts: QKeySequence | QKeySequence.StandardKey | str
+    ) -> QAction:
+        action = QAction(text, self)
+        keys: list[QKeySequence] = []
+        for s in shortcuts:
+            keys += QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey) else [QKeySequence(s)]
+        action.setShortcuts(keys)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.new_action = self._action("新建企业", self.new_firm, K.New)
+        self.edit_action = self._action("编辑企业", self.edit_selected, "F2")
+        self.delete_action = self._action("删除企业", self.delete_selected, K.Delete)
+        self.restore_action = self._action("从回收站恢复", self.restore_selected)
+        self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(K.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "重做")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(K.Redo)])
+        self.copy_action = self._action("复制所选行", self.copy_selected, K.Copy)
+        self.find_action = self._action("查找", self.focus_search, K.Find)
+        self.save_action = self._action("保存", self.save_now, K.Save)
+        self.settings_action = self._action("本单位设置…", self.open_settings)
+        self.open_action = self._action("打开数据库…", self.choose_database, K.Open)
+        self.create_db_action = self._action("新建数据库…", self.create_database)
+        self.quit_action = self._action("退出", self.close, K.Quit)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("文件(&F)")
+        file_menu.addActions([self.create_db_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("最近打开的数据库")
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.quit_action])
+        edit_menu = menus.addMenu("编辑(&E)")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.new_action, self.edit_action, self.delete_action, self.restore_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.copy_action, self.find_action])
+        view_menu = menus.addMenu("视图(&V)")
+        self.columns_menu = view_menu.addMenu("显示的列")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        menus.addMenu("设置(&S)").addAction(self.settings_action)
+
+        toolbar = self.addToolBar("常用")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.new_action, self.edit_action, self.delete_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.find_action, self.copy_action])
+        self._fill_recent_menu()
+
+    def _fill_columns_menu(self) -> None:
+        screen = self.current_screen()
+        self.columns_menu.clear()
+        header = screen.table.horizontalHeader()
+        for i in range(screen.model.columnCount()):
+            action = self.columns_menu.addAction(screen.model.headerData(i, Qt.Orientation.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.toggled.connect(lambda shown, i=i: header.setSectionHidden(i, not shown))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for location in self.recent_databases():
+            action = self.recent_menu.addAction(describe(location))
+            action.triggered.connect(lambda _=False, loc=location: self.switch_database(loc))
+        self.recent_menu.setEnabled(bool(self.recent_databases()))
+
+    # --- screens -------------------------------------------------------------------------------
+    def current_screen(self) -> RegistryScreen:
+        screen = self.screens.currentWidget()
+        assert isinstance(screen, RegistryScreen)
+        return screen
+
+    def _show_screen(self, row: int) -> None:
+        self.screens.setCurrentIndex(row)
+        in_bin = self.current_screen().deleted
+        self.delete_action.setEnabled(not in_bin)
+        self.edit_action.setEnabled(not in_bin)
+        self.restore_action.setEnabled(in_bin)
+        self.current_screen().reload()
+
+    def reload(self) -> None:
+        for screen in (self.registry, self.recycle):
+            screen.refresh_choices()
+        self.current_screen().reload()
+        self._update_status()
+
+    def _update_status(self) -> None:
         own = units.own_unit().name if units.is_initialised() else "尚未设置本单位"
-        self.statusBar().addWidget(QLabel(f"本单位：{own}"))
-        self.statusBar().addWidget(QLabel(f"数据库：{db_description}"))
-        self.statusBar().addPermanentWidget(self.count_label)
+        self.db_label.setText(f"{own}　数据库：{describe(self.location)}")
+        self.count_label.setText(f"在库企业 {registry.count_firms()} 家")
 
-        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(self._debounce.start)
-        self.apply_search()
+    def focus_search(self) -> None:
+        self.current_screen().search.setFocus()
+        self.current_screen().search.selectAll()
 
-    def apply_search(self) -> None:
-        self.model.set_query(registry.FirmQuery(text=self.search.text()))
-        self.count_label.setText(f"共 {self.model.rowCount()} 家")
-        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    def copy_selected(self) -> None:
+        rows = self.current_screen().copy_selection()
+        self.statusBar().showMessage(f"已复制 {rows} 行，可直接粘贴到 Excel/WPS", 4000)
+
+    def save_now(self) -> None:
+        self.statusBar().showMessage("所有修改在保存企业时已写入数据库，无需另行保存。", 4000)
+
+    # --- writing -------------------------------------------------------------------------------
+    def run_write(self, work: Callable[[], Any]) -> None:
+        self.runner.start(work, lambda _: self.after_write(), self.show_error)
+
+    def after_write(self) -> None:
+        self.current_screen().reload()
+        self._update_status()
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "未能完成", message)
+
+    def open_editor(self, firm_id: int | None) -> FirmEditor:
+        editor = FirmEditor(self.runner, firm_id, self)
+        editor.saved.connect(self._editor_saved)
+        return editor
+
+    def new_firm(self) -> None:
+        if not units.is_initialised():
+            self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
+            return
+        self.open_editor(None).open()
+
+    def edit_firm(self, firm_id: int) -> None:
+        self.open_editor(firm_id).open()
+
+    def edit_selected(self) -> None:
+        firm_id = self.registry.current_id()
+        if firm_id is not None:
+            self.edit_firm(firm_id)
+
+    def _editor_saved(self, change: registry.FirmChange, before: dict[str, Any], after: dict[str, Any]) -> None:
+        actor = current_actor()
+        firm_id = change.firm_id
+        if change.action == "新增":
+            command = FirmCommand(
+                self,
+                f"新建企业 {after.get('name', '')}",
+                lambda: registry.restore_firm(firm_id, actor=actor),
+                lambda: registry.delete_firm(firm_id, actor=actor),
+                done=True,
+            )
+        else:
+            command = FirmCommand(
+                self,
+                f"修改企业 {after.get('name') or registry.get_firm(firm_id).name}",
+                lambda: registry.update_firm(firm_id, after, actor=actor),
+                lambda: registry.update_firm(firm_id, before, actor=actor),
+                done=True,
+            )
+        self.undo_stack.push(command)
+        if change.warnings:
+            self.statusBar().showMessage("；".join(change.warnings), 8000)
+        self.after_write()
+        self.registry.select_firm(firm_id)
+
+    @staticmethod
+    def confirm(parent: QWidget, title: str, text: str) -> bool:
+        """Ask yes/no. Tests replace this instead of driving the message box."""
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> None:
+        if self.current_screen().deleted:
+            return
+        ids = self.registry.selected_ids()
+        if not ids:
+            return
+        names = "、".join(registry.get_firm(i).name for i in ids[:3]) + (f" 等 {len(ids)} 家" if len(ids) > 3 else "")
+        if not MainWindow.confirm(self, "删除企业", f"把 {names} 移到回收站？\n可在回收站恢复，也可按 Ctrl+Z 撤销。"):
+            return
+        actor = current_actor()
+        self.undo_stack.push(
+            FirmCommand(
+                self,
+                f"删除 {len(ids)} 家企业",
+                lambda: registry.delete_firms(ids, actor=actor),
+                lambda: registry.restore_firms(ids, actor=actor),
+                done=False,
+            )
+        )
+
+    def restore_selected(self) -> None:
+        ids = self.recycle.selected_ids()
+        if not ids:
+            return
+        actor = current_actor()
+        self.undo_stack.push(
+            FirmCommand(
+                self,
+                f"恢复 {len(ids)} 家企业",
+                lambda: registry.restore_firms(ids, actor=actor),
+                lambda: registry.delete_firms(ids, actor=actor),
+                done=False,
+            )
+        )
+
+    # --- databases and settings ------------------------------------------------------------
+    def open_settings(self, first_run: bool = False) -> bool:
+        dialog = SettingsDialog(self.runner, first_run=first_run, parent=self)
+        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        if accepted:
+            self.reload()
+        return accepted
+
+    def recent_databases(self) -> list[str]:
+        value = self.settings.value("recent_databases", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(v) for v in items if v]
+
+    def remember_database(self, location: str) -> None:
+        recent = [location, *(r for r in self.recent_databases() if r != location)][:MAX_RECENT]
+        self.settings.setValue("recent_databases", recent)
+        self.settings.setValue("last_database", location)
+        self._fill_recent_menu()
+
+    def switch_database(self, location: str) -> bool:
+        """Open another database; on failure keep the current one and say why."""
+        if self.runner.busy:
+            self.show_error("后台任务尚未完成，请稍候再切换数据库。")
+            return False
+        previous = self.location
+        close_database()
+        try:
+            open_database(location)
+        except DatabaseUnavailable as exc:
+            open_database(previous)
+            self.show_error(str(exc))
+            return False
+        self.location = location
+        self.undo_stack.clear()
+        self.remember_database(location)
+        if not units.is_initialised():
+            self.open_settings(first_run=True)
+        self.reload()
+        return True
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "打开数据库", str(Path(describe(self.location)).parent), "培育库数据库 (*.db);;所有文件 (*)"
+        )
+        if path:
+            self.switch_database(path)
+
+    def create_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "新建数据库", str(Path(describe(self.location)).parent / "培育库.db"), "培育库数据库 (*.db)"
+        )
+        if path:
+            self.switch_database(path)
+
+    # --- remembered state ------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state:
+            self.restoreState(state)
+        self.registry.restore_header_state(self.settings.value("registry/header"))
+        self.recycle.restore_header_state(self.settings.value("recycle/header"))
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("registry/header", self.registry.header_state())
+        self.settings.setValue("recycle/header", self.recycle.header_state())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -165,3 +165,19 @@ def test_firm_as_dict_shows_names_not_ids(three_firms):
     record = registry.firm_as_dict(Firm.get_by_id(three_firms["hr"]))
     assert record["town"] == "北留镇" and record["chain"] == "化工" and record["status"] == "规上"
     assert record["uscc"] == "91110000600037341L"
+
+
+def test_history_reads_like_a_ledger(county):
+    firm_id = make(legal_rep="王伟")
+    registry.update_firm(firm_id, {"legal_rep": "李强"}, actor="李四")
+    latest, created = registry.firm_history(firm_id)
+    assert (latest.actor, latest.action, latest.field, latest.old, latest.new) == ("李四", "修改", "法定代表人", "王伟", "李强")
+    assert created.action == "新增" and "企业名称：鑫华机械有限公司" in created.new and "所属乡镇：巴公镇" in created.new
+
+
+def test_bulk_delete_and_restore(three_firms):
+    ids = [three_firms["xh"], three_firms["hr"]]
+    registry.delete_firms(ids, actor=ACTOR)
+    assert registry.firm_ids(FirmQuery()) == [three_firms["zx"]]
+    registry.restore_firms(ids, actor=ACTOR)
+    assert registry.count_firms() == 3
