@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from db.models import CultivationEntry
+
 BASIC_INFO = "基础信息库"
 BASIC_POOL = "基础培育库"
 KEY_POOL = "“小升规”重点培育库"
@@ -20,3 +22,12 @@ DATABASES: tuple[str, ...] = (
     "国家高新技术企业",
     "上市挂牌后备",
 )
+
+
+def entries_of(firm_id: int) -> list[CultivationEntry]:
+    """A firm's cultivation-database entries, oldest first (soft-deleted ones left out)."""
+    return list(
+        CultivationEntry.select()
+        .where((CultivationEntry.firm == firm_id) & CultivationEntry.deleted_at.is_null())
+        .order_by(CultivationEntry.date_in, CultivationEntry.id)
+    )

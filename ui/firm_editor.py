@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import audit
-from db.models import CultivationEntry
-from desktop import firm_fields, industry, registry, uscc
+from desktop import cultivation, firm_fields, industry, registry, uscc
 from desktop.firm_fields import FIELDS, GROUPS, FieldError
 from desktop.session import current_actor
 from ui.field_widgets import FieldWidget
@@ -153,9 +151,7 @@ class FirmEditor(QDialog):
         for key in self.widgets:
             self.after_change(key, self.current[key], check_duplicates=False)
         self._fill_history(firm_id)
-        entries = CultivationEntry.select().where(
-            (CultivationEntry.firm == firm_id) & CultivationEntry.deleted_at.is_null()
-        )
+        entries = cultivation.entries_of(firm_id)
         for entry in entries:
             row = self.entries.rowCount()
             self.entries.insertRow(row)
@@ -164,17 +160,10 @@ class FirmEditor(QDialog):
                 self.entries.setItem(row, col, QTableWidgetItem("" if value is None else str(value)))
 
     def _fill_history(self, firm_id: int) -> None:
-        entries = audit.history("firm", firm_id)
-        self.history.setRowCount(len(entries))
-        for row, e in enumerate(entries):
-            cells = (
-                f"{e.at:%Y-%m-%d %H:%M:%S}",
-                e.actor,
-                e.action,
-                e.field or "",
-                e.old_value or "",
-                e.new_value or "",
-            )
+        lines = registry.firm_history(firm_id)
+        self.history.setRowCount(len(lines))
+        for row, e in enumerate(lines):
+            cells = (f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, e.field, e.old, e.new)
             for col, text in enumerate(cells):
                 self.history.setItem(row, col, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()

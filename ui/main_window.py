@@ -73,12 +73,13 @@ class MainWindow(QMainWindow):
         for title, screen in (("企业名录", self.registry), ("回收站", self.recycle)):
             self.sidebar.addItem(title)
             self.screens.addWidget(screen)
-        self.sidebar.setFixedWidth(120)
+        self.sidebar.setMaximumWidth(160)
         self.sidebar.currentRowChanged.connect(self._show_screen)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.screens)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([120, 1240])
         self.setCentralWidget(splitter)
 
         self.db_label = QLabel()
