@@ -1,4 +1,5 @@
 """The core (db/, desktop/) stays mypy-clean, as STYLE.md asks."""
+
 from __future__ import annotations
 
 import subprocess

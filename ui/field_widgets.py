@@ -21,6 +21,14 @@ _PLACEHOLDERS = {
 }
 
 
+def shortcuts(standard: QKeySequence.StandardKey, extra: str | None = None) -> list[QKeySequence]:
+    """The platform's keys for a standard action plus `extra` (e.g. Ctrl+Shift+Z for redo everywhere), no duplicates."""
+    keys = QKeySequence.keyBindings(standard)
+    if extra and QKeySequence(extra) not in keys:
+        keys.append(QKeySequence(extra))
+    return keys
+
+
 class _UndoKeysToDialog(QObject):
     """Let Ctrl+Z / Ctrl+Shift+Z reach the editor's undo stack instead of the line edit's own."""
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop import cultivation, firm_fields, industry, registry, uscc
 from desktop.firm_fields import FIELDS, GROUPS, FieldError
 from desktop.session import current_actor
-from ui.field_widgets import FieldWidget
+from ui.field_widgets import FieldWidget, shortcuts
 from ui.jobs import JobRunner
 
 
@@ -118,9 +118,7 @@ class FirmEditor(QDialog):
             ("保存", QKeySequence.StandardKey.Save, self.save),
         ):
             action = QAction(text, self)
-            action.setShortcuts(
-                QKeySequence.keyBindings(keys) + ([QKeySequence("Ctrl+Shift+Z")] if text == "重做" else [])
-            )
+            action.setShortcuts(shortcuts(keys, "Ctrl+Shift+Z" if text == "重做" else None))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
             self.addAction(action)

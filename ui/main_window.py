@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
 from desktop.session import current_actor
+from ui.field_widgets import shortcuts
 from ui.firm_editor import FirmEditor
 from ui.jobs import InlinePool, JobRunner
 from ui.registry_screen import RegistryScreen
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
         self.undo_action.setShortcuts(QKeySequence.keyBindings(K.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "重做")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(K.Redo)])
+        self.redo_action.setShortcuts(shortcuts(K.Redo, "Ctrl+Shift+Z"))
         self.copy_action = self._action("复制所选行", self.copy_selected, K.Copy)
         self.find_action = self._action("查找", self.focus_search, K.Find)
         self.save_action = self._action("保存", self.save_now, K.Save)
@@ -234,14 +235,18 @@ class MainWindow(QMainWindow):
         editor.saved.connect(self._editor_saved)
         return editor
 
-    def new_firm(self) -> None:
+    def new_firm(self) -> FirmEditor | None:
         if not units.is_initialised():
             self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
-            return
-        self.open_editor(None).open()
+            return None
+        editor = self.open_editor(None)
+        editor.open()
+        return editor
 
-    def edit_firm(self, firm_id: int) -> None:
-        self.open_editor(firm_id).open()
+    def edit_firm(self, firm_id: int) -> FirmEditor:
+        editor = self.open_editor(firm_id)
+        editor.open()
+        return editor
 
     def edit_selected(self) -> None:
         firm_id = self.registry.current_id()

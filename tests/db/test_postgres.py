@@ -1,7 +1,8 @@
 """The same models on PostgreSQL: set PEIYU_TEST_PG_URL (an empty database the test may wipe).
 
-    PEIYU_TEST_PG_URL=postgresql://peiyu:peiyu@localhost/peiyu_test bash installers/dev.sh test tests/db/test_postgres.py
+PEIYU_TEST_PG_URL=postgresql://peiyu:peiyu@localhost/peiyu_test bash installers/dev.sh test tests/db/test_postgres.py
 """
+
 from __future__ import annotations
 
 import os

@@ -171,8 +171,16 @@ def test_history_reads_like_a_ledger(county):
     firm_id = make(legal_rep="王伟")
     registry.update_firm(firm_id, {"legal_rep": "李强"}, actor="李四")
     latest, created = registry.firm_history(firm_id)
-    assert (latest.actor, latest.action, latest.field, latest.old, latest.new) == ("李四", "修改", "法定代表人", "王伟", "李强")
-    assert created.action == "新增" and "企业名称：鑫华机械有限公司" in created.new and "所属乡镇：巴公镇" in created.new
+    assert (latest.actor, latest.action, latest.field, latest.old, latest.new) == (
+        "李四",
+        "修改",
+        "法定代表人",
+        "王伟",
+        "李强",
+    )
+    assert (
+        created.action == "新增" and "企业名称：鑫华机械有限公司" in created.new and "所属乡镇：巴公镇" in created.new
+    )
 
 
 def test_bulk_delete_and_restore(three_firms):

@@ -85,7 +85,9 @@ def test_update_own_unit(county):
 
 def test_township_code_cannot_change_silently(county):
     with pytest.raises(PeiyuError, match="已是 140525100"):
-        units.set_subunits([units.SubUnitSpec("巴公镇", "140525199"), units.SubUnitSpec("北留镇"), units.SubUnitSpec("南村镇")])
+        units.set_subunits(
+            [units.SubUnitSpec("巴公镇", "140525199"), units.SubUnitSpec("北留镇"), units.SubUnitSpec("南村镇")]
+        )
 
 
 def test_save_setup_is_all_or_nothing(county):

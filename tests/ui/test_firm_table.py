@@ -1,4 +1,4 @@
-"""The minimal registry window: Chinese font, lazy firm table, search as you type."""
+"""The firm table: Chinese font, a model that passes qtmodeltester and loads pages lazily, debounced search."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from db.search import search_columns
 from desktop import demo, registry
 from ui.firm_table_model import COLUMNS, PAGE, FirmTableModel
-from ui.main_window import SEARCH_DELAY_MS, MainWindow
+from ui.jobs import InlinePool, JobRunner
+from ui.registry_screen import SEARCH_DELAY_MS, RegistryScreen
 
 
 @pytest.fixture
@@ -40,13 +41,28 @@ def test_model_loads_only_visible_pages(firms):
     assert model.headerData(name_col, Qt.Orientation.Horizontal) == "企业名称"
 
 
-def test_search_as_you_type_filters_by_pinyin(firms, qtbot):
-    window = MainWindow("测试库")
-    qtbot.addWidget(window)
-    assert window.model.rowCount() == 251
-    qtbot.keyClicks(window.search, "xinhuaji")
-    qtbot.wait(SEARCH_DELAY_MS + 100)
-    names = {window.model.record(r)["name"] for r in range(window.model.rowCount())}
+def test_search_as_you_type_is_debounced_and_filters_by_pinyin(firms, qtbot):
+    screen = RegistryScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(screen)
+    screen.reload()
+    assert screen.model.rowCount() == 251
+    qtbot.keyClicks(screen.search, "xinhuaji")
+    assert screen.model.rowCount() == 251  # nothing runs per keystroke
+    with qtbot.waitSignal(screen.loaded, timeout=SEARCH_DELAY_MS * 4):
+        pass
+    names = {screen.model.record(r)["name"] for r in range(screen.model.rowCount())}
     assert "鑫华机械有限公司" in names
     assert all("xinhuaji" in search_columns(n, None)["search_key"] for n in names)
-    assert window.count_label.text() == f"共 {len(names)} 家"
+    assert screen.count_label.text() == f"共 {len(names)} 家"
+
+
+def test_search_runs_in_the_thread_pool(firms, qtbot):
+    screen = RegistryScreen(JobRunner())
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.reload()
+    assert screen.model.rowCount() == 251
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.search.setText("鑫华")
+        screen.apply_filters()
+    assert [screen.model.record(r)["name"] for r in range(screen.model.rowCount())] == ["鑫华机械有限公司"]
