@@ -10,11 +10,13 @@ from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db.connection import open_database
 from db.models import Firm
+from db.search import pinyin_initials
 from desktop import demo, registry, units
 from ui.firm_editor import FirmEditor
 from ui.firm_table_model import COLUMNS
-from ui.jobs import InlinePool
+from ui.jobs import InlinePool, JobRunner
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 
@@ -195,9 +197,7 @@ def test_duplicates_are_flagged_while_typing(window, qtbot):
 def test_search_by_pinyin_filter_and_sort(window, qtbot):
     screen = window.registry
     target = Firm.get_by_id(screen.model.firm_id(5))
-    initials = (
-        registry.firm_select.__module__ and __import__("db.search", fromlist=["x"]).pinyin_initials(target.name)[:4]
-    )
+    initials = pinyin_initials(target.name)[:4]
     press(qtbot, window, "Ctrl+F")
     assert screen.search.hasFocus()
     qtbot.keyClicks(screen.search, initials)
@@ -217,7 +217,6 @@ def test_search_by_pinyin_filter_and_sort(window, qtbot):
     screen.status.setCurrentText("全部")
 
     column = screen.column_of("employees")
-    screen.table.horizontalHeader().sectionClicked.emit(column)  # as a header click does
     screen.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
     staff = [int(screen.model.record(r)["employees"]) for r in range(screen.model.rowCount())]
     assert staff == sorted(staff, reverse=True) and len(staff) == 60
@@ -267,8 +266,6 @@ def test_layout_and_recent_databases_persist(window, settings, db_path, qtbot, t
     assert again.size().height() == 520
 
     other = tmp_path / "other.db"
-    from db.connection import open_database
-
     open_database(str(other))
     units.init_unit("北留镇", "140525101", "township", [], [])
     open_database(str(db_path))
@@ -288,7 +285,7 @@ def test_unopenable_database_keeps_the_current_one(window, errors, tmp_path, db_
 
 
 def test_first_run_settings_dialog(database, qtbot):
-    dialog = SettingsDialog(__import__("ui.jobs", fromlist=["x"]).JobRunner(InlinePool()), first_run=True)
+    dialog = SettingsDialog(JobRunner(InlinePool()), first_run=True)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "首次设置：本单位"
     type_text(qtbot, dialog.name, "泽州县")
@@ -303,7 +300,7 @@ def test_first_run_settings_dialog(database, qtbot):
     assert units.own_unit().name == "泽州县" and [t.name for t in units.towns()] == ["巴公镇", "北留镇"]
     assert [c.name for c in units.chains()] == ["钢铁", "化工"]
 
-    later = SettingsDialog(__import__("ui.jobs", fromlist=["x"]).JobRunner(InlinePool()))
+    later = SettingsDialog(JobRunner(InlinePool()))
     qtbot.addWidget(later)
     assert later.name.text() == "泽州县" and "巴公镇:140525100" in later.towns.toPlainText()
 
