@@ -79,9 +79,9 @@ class FieldWidget(QWidget):
         line.installEventFilter(_UndoKeysToDialog(line))
         line.textEdited.connect(self._emit)
         if kind == "industry":
-            completer = QCompleter(
-                QStringListModel([f"{c.code} {c.name}" for c in industry.industrial_codes().values()]), line
-            )
+            names = [f"{c.code} {c.name}" for c in industry.industrial_codes().values()]
+            # the model needs a Qt parent, or Python frees it while the completer still uses it
+            completer = QCompleter(QStringListModel(names, line), line)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setMaxVisibleItems(12)

@@ -307,3 +307,14 @@ def test_first_run_settings_dialog(database, qtbot):
 
 def test_all_columns_have_chinese_headers():
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for _, label in COLUMNS)
+
+
+def test_industry_completer_shows_official_names_and_fills_the_code(window, qtbot):
+    editor = window.new_firm()
+    widget = editor.widgets["industry_code"]
+    completer = widget.input.completer()
+    completer.setCompletionPrefix("金属结构")
+    assert completer.currentCompletion() == "C3311 金属结构制造"
+    completer.activated.emit("C3311 金属结构制造")
+    assert widget.value() == "C3311" and widget.note.text() == "金属结构制造"
+    assert editor.current["industry_code"] == "C3311" and editor.undo_stack.count() == 1
