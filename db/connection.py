@@ -24,7 +24,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",
-    "cache_size": -32000,
+    # SQLite's default page cache (2 MB) per connection; each worker thread has its own
+    # connection, and the OS file cache already holds the file, so more only costs memory.
 }
 
 

@@ -11,13 +11,16 @@ clerks expect. pypinyin picks the reading of polyphonic characters from its phra
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
 
 SEPARATOR = "|"
 _FOREIGN = "\0"  # marks runs that were not Chinese characters, kept as typed
 
 
 def _syllables(text: str) -> list[str]:
+    # Imported here: pypinyin loads large dictionaries (~0.4 s, ~50 MB), needed only when a
+    # firm's name is written, not to start the app or to search.
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: _FOREIGN + run)
 
 

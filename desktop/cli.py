@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from db.connection import DatabaseUnavailable, close_database, default_location, open_database
-from desktop import demo, registry, units
+from desktop import demo, importer, registry, units
 from desktop.errors import PeiyuError
 
 
@@ -38,6 +38,21 @@ def _parser() -> argparse.ArgumentParser:
     dem = sub.add_parser("demo", help="生成演示数据")
     dem.add_argument("--firms", type=int, default=200)
     dem.add_argument("--seed", type=int, default=1)
+
+    imp = sub.add_parser("import", help="从 Excel/WPS 表格（.xlsx .xls .csv）导入企业名录")
+    imp.add_argument("file")
+    imp.add_argument("--sheet", help="工作表名称（默认第一个有数据的表）")
+    imp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    imp.add_argument("--strict", action="store_true", help="有任何错误就整个文件都不导入")
+    imp.add_argument("--on-conflict", choices=["update", "skip"], default="update", help="已有企业：更新（默认）或跳过")
+    imp.add_argument("--errors-out", help="把未导入的行另存为 xlsx（原列 + 错误原因）")
+    imp.add_argument("--add-towns", action="store_true", help="把文件中未登记的乡镇添加到本单位")
+    imp.add_argument("--add-chains", action="store_true", help="把文件中未登记的产业链添加到本单位")
+    imp.add_argument("--json", action="store_true")
+
+    undo = sub.add_parser("undo-import", help="撤销一次导入")
+    undo.add_argument("batch", type=int, metavar="BATCH_ID")
+    undo.add_argument("--json", action="store_true")
 
     firms = sub.add_parser("firms", help="查询企业")
     firms.add_argument("--search", default="", help="名称、拼音、拼音首字母、信用代码开头或法定代表人")
@@ -87,6 +102,53 @@ def _firms(args: argparse.Namespace) -> None:
     print(f"共 {total} 家" + (f"，显示前 {len(records)} 家" if len(records) < total else ""))
 
 
+def _import(args: argparse.Namespace) -> int:
+    plan = importer.plan_import(args.file, sheet=args.sheet, add_towns=args.add_towns, add_chains=args.add_chains)
+    if args.errors_out:
+        importer.write_rejected(plan, args.errors_out)
+    refused = args.strict and plan.errors
+    if args.dry_run or refused:
+        summary = importer.preview_summary(plan, args.on_conflict)
+        summary = importer.ImportSummary(summary.rows, 0, 0, summary.unchanged, summary.skipped, summary.errors, summary.warnings, None)
+    else:
+        summary = importer.commit_import(plan, actor=current_actor(), on_conflict=args.on_conflict)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        for issue in summary.errors:
+            print(f"错误：{issue}", file=sys.stderr)
+        for issue in summary.warnings:
+            print(f"提示：{issue}")
+        print(_import_line(summary, plan, dry_run=args.dry_run, refused=bool(refused)))
+    return 1 if summary.errors else 0
+
+
+def _import_line(summary: importer.ImportSummary, plan: importer.ImportPlan, *, dry_run: bool, refused: bool) -> str:
+    head = f"{plan.path.name}（{plan.sheet}）：共 {summary.rows} 行"
+    if refused:
+        return f"{head}，有 {len(summary.errors)} 处错误，按 --strict 要求整个文件未导入。"
+    if dry_run:
+        return (
+            f"{head}，检查结果：可新增 {plan.count('new')} 家、更新 {plan.count('changed')} 家、"
+            f"无变化 {summary.unchanged} 家、不能导入 {plan.count('error')} 行（未写入数据库）。"
+        )
+    return (
+        f"{head}，新增 {summary.inserted} 家、更新 {summary.updated} 家、无变化 {summary.unchanged} 家、"
+        f"跳过 {summary.skipped} 行；导入批次 {summary.batch}（可用 undo-import {summary.batch} 撤销）。"
+    )
+
+
+def _undo_import(args: argparse.Namespace) -> None:
+    result = importer.undo_import(args.batch, actor=current_actor())
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(
+            f"已撤销导入批次 {args.batch}：删除新增企业 {result['removed_firms']} 家、删除新增月度数据 "
+            f"{result['removed_months']} 条、恢复原值 {result['restored_values']} 项。"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     location = args.db or default_location()
@@ -98,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _demo(args)
         elif args.command == "firms":
             _firms(args)
+        elif args.command == "import":
+            return _import(args)
+        elif args.command == "undo-import":
+            _undo_import(args)
     except (PeiyuError, DatabaseUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -107,6 +107,15 @@ def _check(raw: Mapping[str, Any], *, firm_id: int | None, uscc_override_by: str
     return out
 
 
+def validate(values: Mapping[str, Any], *, firm_id: int | None = None) -> tuple[dict[str, str], list[str]]:
+    """What create/update would object to (field → message) and warn about; writes nothing."""
+    try:
+        checked = _check(values, firm_id=firm_id, uscc_override_by=None)
+    except DuplicateFirm as exc:
+        return {"uscc": str(exc)}, []
+    return checked.problems, checked.warnings
+
+
 def firm_with_code(code: str | None, *, besides: int | None = None) -> Firm | None:
     """Another firm (live or in the 回收站) that already has this code."""
     if not code:

@@ -102,7 +102,8 @@ class FirmTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = COLUMNS[column][0]
+        # column -1 means "no sort column": back to the natural order, names by pinyin
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "name"
         order_by = "industry_code" if key == "industry_name" else key
         self.loader(replace(self._query, order_by=order_by, descending=order == Qt.SortOrder.DescendingOrder))
 

@@ -46,6 +46,13 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
+            self._run()
+        except RuntimeError:
+            # the window that asked for this job was closed meanwhile: nobody is left to tell
+            pass
+
+    def _run(self) -> None:
+        try:
             result = self.fn(self._report) if self.with_progress else self.fn()
         except Cancelled:
             self.signals.failed.emit("已取消，未做任何更改。")

@@ -104,10 +104,9 @@ class MainWindow(QMainWindow):
         self.recycle.restore_button.clicked.connect(self.restore_selected)
         for screen in (self.registry, self.recycle):
             screen.failed.connect(self.show_error)
-        self.registry.count_changed.connect(lambda _: self._update_status())
         self._restore_state()
-        self.sidebar.setCurrentRow(0)
-        self.reload()
+        self.sidebar.setCurrentRow(0)  # shows and loads the registry
+        self._update_status()
 
     # --- actions, menus, toolbar -------------------------------------------------------------
     def _action(

@@ -38,7 +38,6 @@ _DEFAULT_HIDDEN = {"address", "remark", "founded_on", "cadre_phone", "registered
 
 class RegistryScreen(QWidget):
     edit_requested = Signal(int)
-    count_changed = Signal(int)
     loaded = Signal()
     failed = Signal(str)
 
@@ -74,7 +73,6 @@ class RegistryScreen(QWidget):
         filters.addWidget(self.count_label)
 
         self.model = FirmTableModel(self)
-        self.model.loader = self.load
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -108,6 +106,9 @@ class RegistryScreen(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
         self.refresh_choices()
+        # Only now: enabling sorting above asks the model to sort, which must not run queries
+        # before the screen is shown (at start-up that was six full scans of 100,000 firms).
+        self.model.loader = self.load
 
     @staticmethod
     def _combo(items: tuple[str, ...] | list[str]) -> QComboBox:
@@ -161,16 +162,19 @@ class RegistryScreen(QWidget):
         generation = self._generation
 
         def done(ids: object) -> None:
-            if generation != self._generation:
+            if generation != self._generation or ids is None:
                 return
             keep = self.selected_ids()
             self.model.set_ids(query, list(ids))  # type: ignore[call-overload]
             self._reselect(keep)
             self.count_label.setText(f"共 {len(self.model.ids())} 家")
-            self.count_changed.emit(len(self.model.ids()))
             self.loaded.emit()
 
-        self.runner.start(lambda: registry.firm_ids(query), done, self.failed.emit)
+        def work() -> list[int] | None:
+            # a query overtaken by newer typing before it started is not worth running
+            return registry.firm_ids(query) if generation == self._generation else None
+
+        self.runner.start(work, done, self.failed.emit)
 
     # --- selection ---------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -1,0 +1,504 @@
+"""Importing firm rosters from clerks' spreadsheets: plan (preview), commit, undo.
+
+`plan_import` reads a file, finds its layout and mapping, parses every cell and compares each row
+with what is stored, writing nothing; `commit_import` stores the accepted rows in one
+transaction as an import batch; `undo_import` puts back exactly what the batch changed.
+Problems name the spreadsheet's own row number, the column letter and header, and the value.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from db import audit
+from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.settings import get_setting, set_setting
+from desktop import cells, figures, industry, registry, units, uscc
+from desktop.columns import ColumnMap, Target, layout_signature
+from desktop.errors import PeiyuError
+from desktop.firm_fields import BY_KEY, FIELDS, FieldError, display, parse_value
+from desktop.layout import Layout, NoHeader, find_layout
+from desktop.sheet_reader import UnreadableFile, read_sheet, sheet_names
+
+KEY_FIELDS = ("uscc", "name", "town", "industry_code")  # a problem here rejects the row
+_MAPPING_SETTING = "import_mapping:"
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str  # "B 统一社会信用代码", or "" for the whole row
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" + (f" {self.column}列" if self.column else "")
+        shown = f"“{self.value}”" if self.value else ""
+        return f"{where}{shown}：{self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row: int  # the spreadsheet's row number
+    cells: list[object]
+    status: str = "new"  # new / changed / unchanged / skipped / error
+    firm_id: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    figures: dict[tuple[int, int], dict[str, Decimal]] = field(default_factory=dict)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, old, new)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name") or "")
+
+
+@dataclass
+class ImportPlan:
+    path: Path
+    sheet: str
+    sheets: list[str]
+    layout: Layout
+    rows: list[PlannedRow]
+    unknown_towns: list[str]
+    unknown_chains: list[str]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for r in self.rows for i in r.errors]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        notes = [Issue(row, "", "", f"已跳过（{why}）") for row, why in self.layout.skipped]
+        return notes + [i for r in self.rows for i in r.warnings]
+
+    @property
+    def mapping(self) -> list[ColumnMap]:
+        return self.layout.mapping
+
+
+class ImportRefused(PeiyuError):
+    """The file as a whole cannot be imported; nothing was written."""
+
+
+def _column(c: ColumnMap) -> str:
+    return f"{c.letter} {c.header}"
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def remembered_mapping(headers: list[object]) -> dict[int, Target | None] | None:
+    saved = get_setting(_MAPPING_SETTING + layout_signature(headers))
+    if not saved:
+        return None
+    return {int(i): (Target(**t) if t else None) for i, t in saved.items()}
+
+
+def remember_mapping(headers: list[object], mapping: list[ColumnMap]) -> None:
+    value = {str(c.index): (vars(c.target) if c.target else None) for c in mapping}
+    set_setting(_MAPPING_SETTING + layout_signature(headers), value)
+
+
+def _apply_override(layout: Layout, override: dict[int, Target | None]) -> Layout:
+    mapping = [ColumnMap(c.index, c.header, override.get(c.index, c.target)) for c in layout.mapping]
+    return Layout(layout.header_rows, layout.headers, mapping, layout.data_rows, layout.skipped, layout.unit, layout.year, layout.month)
+
+
+def plan_import(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    mapping: dict[int, Target | None] | None = None,
+    add_towns: bool = False,
+    add_chains: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Read and check a file against the database; writes nothing (except, if asked, new towns/chains)."""
+    path = Path(path)
+    try:
+        names = sheet_names(path)
+        data = read_sheet(path, sheet)
+        layout = find_layout(data.rows)
+    except UnreadableFile as exc:
+        raise ImportRefused(str(exc)) from exc
+    except NoHeader as exc:
+        raise ImportRefused(f"{path.name}（工作表“{data.name}”）：{exc}") from exc
+    override = mapping if mapping is not None else remembered_mapping(layout.headers)
+    if override:
+        layout = _apply_override(layout, override)
+    targets = {c.target.key for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
+    if not targets & {"uscc", "name"}:
+        raise ImportRefused("没有可用来识别企业的列：请把某一列对应为“统一社会信用代码”或“企业名称”。")
+    undated = [c for c in layout.mapping if c.target is not None and c.target.kind == "figure" and c.target.year is None]
+    if undated:
+        names_text = "、".join(_column(c) for c in undated)
+        raise ImportRefused(f"无法确定这些数据列属于哪一年哪一月：{names_text}。请在列名中写明期间（如“2026年1-10月”），或在导入向导中指定。")
+
+    towns = {t.name for t in units.towns()} if units.is_initialised() else set()
+    chains = {c.name for c in units.chains()} if units.is_initialised() else set()
+    rows = [_parse_row(layout, index + 1, data.rows[index]) for index in layout.data_rows]
+    unknown_towns = sorted({str(r.values["town"]) for r in rows if r.values.get("town") and r.values["town"] not in towns})
+    unknown_chains = sorted({str(r.values["chain"]) for r in rows if r.values.get("chain") and r.values["chain"] not in chains})
+    if (add_towns and unknown_towns) or (add_chains and unknown_chains):
+        with database_proxy.atomic():
+            if add_towns and unknown_towns:
+                current = [units.SubUnitSpec(t.name, t.code) for t in units.towns() if t.parent_id]
+                units.set_subunits(current + [units.SubUnitSpec(n) for n in unknown_towns])
+            if add_chains and unknown_chains:
+                units.set_chains([c.name for c in units.chains()] + unknown_chains)
+        return plan_import(path, sheet=sheet, mapping=mapping, progress=progress)
+
+    _mark_duplicates(rows, layout)
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        if row.status != "skipped":
+            _compare(row, layout, towns, chains)
+        if progress and (done % 200 == 0 or done == total):
+            progress(done, total)
+    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
+
+
+def _parse_row(layout: Layout, number: int, row_cells: list[object]) -> PlannedRow:
+    planned = PlannedRow(number, list(row_cells))
+    for c in layout.mapping:
+        target = c.target
+        if target is None or target.kind == "ignore" or c.index >= len(row_cells):
+            continue
+        raw = row_cells[c.index]
+        if cells.is_empty(raw):
+            continue
+        try:
+            if target.kind == "figure":
+                parsed = cells.parse_amount(raw, target.unit if target.unit in cells.UNIT_FACTORS else layout.unit)
+                if parsed.value is not None and parsed.value < 0:
+                    raise cells.CellError("不能为负数")
+                assert target.year is not None and target.month is not None
+                planned.figures.setdefault((target.year, target.month), {})[target.key] = parsed.value
+            else:
+                parsed = _parse_firm_cell(target.key, raw)
+                planned.values[target.key] = parsed.value
+        except (cells.CellError, FieldError) as exc:
+            message = exc.detail if isinstance(exc, FieldError) else str(exc)
+            issue = Issue(number, _column(c), _shown(raw), message)
+            if target.kind == "figure" or target.key in KEY_FIELDS:
+                planned.errors.append(issue)
+            else:
+                planned.warnings.append(Issue(number, issue.column, issue.value, f"{message}，该项未导入"))
+            continue
+        if parsed.note:
+            planned.warnings.append(Issue(number, _column(c), _shown(raw), parsed.note))
+    return planned
+
+
+def _parse_firm_cell(key: str, raw: object) -> cells.Parsed:
+    kind = BY_KEY[key].kind
+    if kind == "uscc":
+        code = uscc.normalise(raw)
+        note = "已去掉空格并统一为大写" if code != _shown(raw) else None
+        return cells.Parsed(code, note)
+    if kind == "date":
+        return cells.parse_date(raw)
+    if kind in ("int", "year"):
+        parsed = cells.parse_integer(raw)
+        return cells.Parsed(parse_value(key, parsed.value), parsed.note)
+    if kind == "decimal":
+        return cells.parse_amount(raw)
+    text = cells.parse_text(raw)
+    if kind in ("phone", "bool", "choice", "industry"):
+        return cells.Parsed(parse_value(key, text.value), text.note)
+    return text
+
+
+def _mark_duplicates(rows: list[PlannedRow], layout: Layout) -> None:
+    """The same code twice in one file: an identical repeat is skipped, a differing one rejects both."""
+    first: dict[str, PlannedRow] = {}
+    column = next((_column(c) for c in layout.mapping if c.target is not None and c.target.key == "uscc"), "")
+    for row in rows:
+        code = row.values.get("uscc")
+        if not code:
+            continue
+        earlier = first.get(code)
+        if earlier is None:
+            first[code] = row
+        elif earlier.cells[1:] == row.cells[1:] or _same_content(earlier, row):
+            row.status = "skipped"
+            row.warnings.append(Issue(row.row, column, code, f"与第{earlier.row}行完全相同，已跳过"))
+        else:
+            row.errors.append(Issue(row.row, column, code, f"统一社会信用代码与第{earlier.row}行重复，两行内容不同，请核对后保留一行"))
+            earlier.errors.append(Issue(earlier.row, column, code, f"统一社会信用代码与第{row.row}行重复，两行内容不同，请核对后保留一行"))
+
+
+def _same_content(a: PlannedRow, b: PlannedRow) -> bool:
+    return a.values == b.values and a.figures == b.figures
+
+
+def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str]) -> None:
+    """Check the row's values as the registry would and work out what would change."""
+    column_of = {c.target.key: _column(c) for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
+    town = row.values.get("town")
+    if town and town not in towns:
+        row.errors.append(Issue(row.row, column_of["town"], str(town), "不在本单位的乡镇（街道）列表中（可选择“添加这些乡镇”）"))
+    chain = row.values.get("chain")
+    if chain and chain not in chains:
+        row.warnings.append(Issue(row.row, column_of["chain"], str(chain), "不在本单位的产业链列表中，该项未导入（可选择“添加这些产业链”）"))
+        row.values.pop("chain")
+    code = row.values.get("uscc")
+    if code:
+        check = uscc.check(code)
+        if not check.ok:
+            row.errors.append(Issue(row.row, column_of["uscc"], code, check.message))
+        existing = Firm.get_or_none(Firm.uscc == code)
+    else:
+        existing = Firm.get_or_none((Firm.name == row.values.get("name")) & Firm.deleted_at.is_null()) if row.values.get("name") else None
+        if existing is not None:
+            row.warnings.append(Issue(row.row, column_of.get("name", ""), row.name, f"没有统一社会信用代码，按企业名称匹配到已有企业（{existing.uscc}）"))
+        else:
+            row.errors.append(Issue(row.row, column_of.get("uscc", ""), "", "缺少统一社会信用代码，无法新建企业"))
+    if existing is not None and existing.deleted_at is not None:
+        row.errors.append(Issue(row.row, column_of.get("uscc", ""), existing.uscc, f"“{existing.name}”在回收站中，请先恢复再导入"))
+        existing = None
+    if existing is None and not row.values.get("name") and not row.errors:
+        row.errors.append(Issue(row.row, column_of.get("name", ""), "", "缺少企业名称，无法新建企业"))
+    if row.errors:
+        row.status = "error"
+        return
+    if existing is None:
+        problems, warnings = registry.validate(row.values)
+        row.status = "new"
+    else:
+        row.firm_id = existing.id
+        current = registry.editable_values(existing)
+        row.values = {k: v for k, v in row.values.items() if k != "uscc" and _differs(k, current.get(k), v)}
+        problems, warnings = registry.validate(row.values, firm_id=existing.id)
+        warnings = [w for w in warnings if "同名企业" not in w]
+        row.changes = [(BY_KEY[k].label, _display(k, current.get(k)), _display(k, v)) for k, v in row.values.items()]
+        for (year, month), values in row.figures.items():
+            stored = figures.figure_of(existing.id, year, month)
+            for metric, new in values.items():
+                old = getattr(stored, metric) if stored is not None else None
+                if old != new:
+                    row.changes.append((figures.describe(metric, year, month), _display_amount(old), _display_amount(new)))
+        row.status = "changed" if row.changes else "unchanged"
+    for key, message in problems.items():
+        target_row = row.errors if key in KEY_FIELDS or key not in BY_KEY else row.warnings
+        text = message if key in KEY_FIELDS or key not in BY_KEY else f"{message}，该项未导入"
+        target_row.append(Issue(row.row, column_of.get(key, ""), _shown(row.values.get(key)), text))
+        if key not in KEY_FIELDS:
+            row.values.pop(key, None)
+    row.warnings += [Issue(row.row, column_of.get("name", ""), row.name, w) for w in warnings]
+    code_value = row.values.get("industry_code")
+    if code_value:
+        _check_industry_name(row, layout, str(code_value))
+    if row.errors:
+        row.status = "error"
+
+
+def _check_industry_name(row: PlannedRow, layout: Layout, code: str) -> None:
+    """Warn when the sheet's 行业名称 is not the official name of its 行业代码."""
+    official = industry.name_of(industry.check(code).code)
+    for c in layout.mapping:
+        if c.target is not None and c.target.kind == "ignore" and c.target.key in ("行业名称", "行业类别", "所属行业"):
+            given = _shown(row.cells[c.index]) if c.index < len(row.cells) else ""
+            if given and official and given != official:
+                row.warnings.append(Issue(row.row, _column(c), given, f"与行业代码 {code} 的标准名称“{official}”不一致，以代码为准"))
+
+
+def _differs(key: str, current: object, new: object) -> bool:
+    return _display(key, current) != _display(key, new)
+
+
+def _display(key: str, value: object) -> str:
+    return "" if value is None else display(key, value)
+
+
+def _display_amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+# --- commit and undo -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    skipped: int
+    errors: list[Issue]
+    warnings: list[Issue]
+    batch: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "batch": self.batch,
+        }
+
+
+def preview_summary(plan: ImportPlan, on_conflict: str = "update") -> ImportSummary:
+    """What `commit_import` would do with this plan (for --dry-run and the wizard)."""
+    changed = plan.count("changed")
+    return ImportSummary(
+        rows=len(plan.rows),
+        inserted=plan.count("new"),
+        updated=changed if on_conflict == "update" else 0,
+        unchanged=plan.count("unchanged"),
+        skipped=plan.count("skipped") + plan.count("error") + (changed if on_conflict == "skip" else 0),
+        errors=plan.errors,
+        warnings=plan.warnings,
+        batch=None,
+    )
+
+
+def commit_import(
+    plan: ImportPlan,
+    *,
+    actor: str,
+    on_conflict: str = "update",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Store every accepted row in one transaction, as one import batch; a cancel writes nothing."""
+    if on_conflict not in ("update", "skip"):
+        raise PeiyuError(f"on_conflict 应为 update 或 skip，当前为“{on_conflict}”")
+    todo = [r for r in plan.rows if r.status == "new" or (r.status == "changed" and on_conflict == "update")]
+    inserted = updated = 0
+    with database_proxy.atomic():
+        batch = ImportBatch.create(
+            source_file=plan.path.name, source_sha256=_sha256(plan.path), kind="企业名录", actor=actor, rows=len(plan.rows)
+        )
+        for done, row in enumerate(todo, start=1):
+            if row.status == "new":
+                row.firm_id = registry.create_firm(row.values, actor=actor, batch=batch).firm_id
+                inserted += 1
+            else:
+                assert row.firm_id is not None
+                if row.values:
+                    registry.update_firm(row.firm_id, row.values, actor=actor, batch=batch)
+                updated += 1
+            for (year, month), values in row.figures.items():
+                figures.store(row.firm_id, year, month, values, actor=actor, batch=batch)
+            if progress and (done % 100 == 0 or done == len(todo)):
+                progress(done, len(todo))
+        summary = preview_summary(plan, on_conflict)
+        summary = ImportSummary(
+            summary.rows, inserted, updated, summary.unchanged, summary.skipped, summary.errors, summary.warnings, batch.id
+        )
+        batch.inserted, batch.updated, batch.unchanged, batch.skipped = inserted, updated, summary.unchanged, summary.skipped
+        batch.summary = json.dumps(summary.as_dict(), ensure_ascii=False)
+        batch.save()
+        remember_mapping(plan.layout.headers, plan.layout.mapping)
+    return summary
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
+    """Restore exactly the state before a batch: its new firms and months removed, changed values put back.
+
+    Refused when a record the batch touched was changed again afterwards, since putting the old
+    value back would silently throw that later change away.
+    """
+    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
+    if batch is None:
+        raise PeiyuError(f"没有编号为 {batch_id} 的导入批次")
+    if batch.status != "已导入":
+        raise PeiyuError(f"导入批次 {batch_id}（{batch.source_file}）已于 {batch.undone_at:%Y-%m-%d %H:%M} 撤销")
+    entries = list(AuditEntry.select().where(AuditEntry.batch == batch).order_by(AuditEntry.id.desc()))
+    touched = {(e.entity, e.entity_id) for e in entries}
+    later = (
+        AuditEntry.select()
+        .where((AuditEntry.id > max((e.id for e in entries), default=0)) & (AuditEntry.batch.is_null() | (AuditEntry.batch != batch)))
+    )
+    changed_later = sorted({f"{e.entity}:{e.entity_id}" for e in later if (e.entity, e.entity_id) in touched})
+    if changed_later:
+        firms = [_record_name(key) for key in changed_later[:5]]
+        raise PeiyuError(f"导入后这些记录又被修改过，无法自动撤销：{'、'.join(firms)}。请手动核对。")
+    removed_firms = removed_months = restored = 0
+    with database_proxy.atomic():
+        for e in entries:
+            if e.entity == figures.ENTITY and e.action == "新增":
+                MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
+                removed_months += 1
+            elif e.entity == figures.ENTITY and e.action == "修改":
+                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field]: e.old_value}).where(MonthlyFigure.id == e.entity_id).execute()
+                restored += 1
+            elif e.entity == registry.ENTITY and e.action == "修改":
+                key = _KEY_BY_LABEL[e.field]
+                registry.update_firm(e.entity_id, {key: e.old_value or ""}, actor=actor)
+                restored += 1
+        for e in entries:
+            if e.entity == registry.ENTITY and e.action == "新增":
+                Firm.delete().where(Firm.id == e.entity_id).execute()
+                audit.record(registry.ENTITY, e.entity_id, "撤销导入", actor, [(None, None, f"撤销导入批次 {batch_id}")])
+                removed_firms += 1
+        batch.status = "已撤销"
+        batch.undone_at = datetime.now()
+        batch.save()
+    return {"batch": batch_id, "removed_firms": removed_firms, "removed_months": removed_months, "restored_values": restored}
+
+
+_KEY_BY_LABEL = {f.label: f.key for f in FIELDS}
+
+
+def _record_name(key: str) -> str:
+    entity, _, record_id = key.partition(":")
+    if entity == registry.ENTITY:
+        firm = Firm.get_or_none(Firm.id == int(record_id))
+        return firm.name if firm else key
+    figure = MonthlyFigure.get_or_none(MonthlyFigure.id == int(record_id))
+    return f"{figure.firm.name} {figures.period_label(figure.year, figure.month)}数据" if figure else key
+
+
+# --- rejected rows ---------------------------------------------------------------------------
+def write_rejected(plan: ImportPlan, out: str | Path) -> int:
+    """Save the rejected rows with the file's own columns plus 原行号 and 错误原因, so nothing is lost."""
+    rejected = [r for r in plan.rows if r.status == "error"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "未导入的行"
+    lines: list[list[object]] = [[*plan.layout.headers, "原行号", "错误原因"]]
+    for row in rejected:
+        reasons = "；".join(f"{i.column + '：' if i.column else ''}{i.message}" for i in row.errors)
+        lines.append([*row.cells, row.row, reasons])
+    for r, values in enumerate(lines, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: "=1+1" must not become a formula
+            if r == 1:
+                cell.font = Font(bold=True)
+    for column_cells in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column_cells[:200])
+        sheet.column_dimensions[column_cells[0].column_letter].width = min(max(8, width * 2), 60)
+    sheet.freeze_panes = "A2"
+    book.save(out)
+    return len(rejected)
