@@ -11,7 +11,6 @@ clerks expect. pypinyin picks the reading of polyphonic characters from its phra
 
 from __future__ import annotations
 
-
 SEPARATOR = "|"
 _FOREIGN = "\0"  # marks runs that were not Chinese characters, kept as typed
 

@@ -82,8 +82,7 @@ def parse_amount(value: Any, unit: str = "万元") -> Parsed:
             typed = match.group(1)
             cell_unit = _UNIT_ALIASES[typed]
             text = text[: match.start()].strip()
-            same = cell_unit == column_unit
-            notes.append(f"已去掉单位“{typed}”" + ("" if same else f"，按{cell_unit}换算为万元"))
+            notes.append(f"已去掉单位“{typed}”" + _unit_change(cell_unit, column_unit))
         number = _read_number(text, value, notes)
     else:
         number = _number_of(value)
@@ -93,8 +92,8 @@ def parse_amount(value: Any, unit: str = "万元") -> Parsed:
             raise CellError(f"“{_shown(value)}”数值过大")
         fixed = to_fixed(amount)
     assert fixed is not None
-    if fixed != amount:
-        notes.append(f"“{_shown(value)}”超过4位小数（万元的4位小数即1元），已舍入为{fixed}")
+    if fixed != amount and not _float_noise(value, fixed, UNIT_FACTORS[cell_unit]):
+        notes.append(f"“{_shown(value)}”不足1元的部分已舍入，记为{fixed}万元")
     return Parsed(fixed.copy_abs() if fixed.is_zero() else fixed, _joined(notes))
 
 
@@ -128,8 +127,8 @@ def parse_date(value: Any) -> Parsed:
         return Parsed(value)
     if isinstance(value, bool):
         raise CellError(f"“{_shown(value)}”不是日期，{DATE_HINT}")
-    if isinstance(value, Decimal) and value.is_finite() and value != value.to_integral_value():
-        return _date_from_text(str(value), value, [])
+    if isinstance(value, Decimal) and value.is_finite() and 1900 < value < 2100 and value != int(value):
+        return _date_from_text(str(value), value, [])  # Decimal keeps 2019.10 apart from 2019.1
     if isinstance(value, (int, float, Decimal)):
         return _date_from_number(value)
     if not isinstance(value, str):
@@ -170,9 +169,9 @@ def _numeric_text(value: str, notes: list[str]) -> str:
 def _read_number(text: str, original: Any, notes: list[str]) -> Decimal:
     """`text` (folded, unit removed) as a Decimal: spaces, thousands commas, (12.5) negatives."""
     shown = _shown(original)
-    if re.search(r"[0-9]\s+[0-9]", text) and not _SPACE_GROUPED.fullmatch(text):
-        notes.append(f"“{shown}”的数字中间有空格，已按{re.sub(r'\s+', '', text)}读取，请核对")
     body = re.sub(r"\s+", "", text)
+    if re.search(r"[0-9]\s+[0-9]", text) and not _SPACE_GROUPED.fullmatch(text):
+        notes.append(f"“{shown}”的数字中间有空格，已按{body}读取，请核对")
     negative = False
     if len(body) > 2 and body[0] == "(" and body[-1] == ")":
         negative, body = True, body[1:-1]
@@ -201,9 +200,25 @@ def _number_of(value: Any) -> Decimal:
     return number
 
 
+def _unit_change(cell_unit: str, column_unit: str) -> str:
+    if cell_unit == column_unit:
+        return ""
+    if cell_unit == "万元":
+        return f"，按万元计（本列单位为{column_unit}）"
+    return f"，按{cell_unit}换算为万元"
+
+
+def _float_noise(value: Any, fixed: Decimal, factor: Decimal) -> bool:
+    """True when a float differs from `fixed` only past the 15 digits Excel keeps (0.1+0.2 is 0.3)."""
+    if not isinstance(value, float):
+        return False
+    with decimal.localcontext(_exact_context(fixed)):
+        return Decimal(format(value, ".15g")) * factor == fixed
+
+
 def _exact_context(number: Decimal) -> decimal.Context:
     """A context in which multiplying `number` by a unit factor neither rounds nor overflows."""
-    digits = len(number.as_tuple().digits) + 10
+    digits = max(len(number.as_tuple().digits), 20) + 10
     return decimal.Context(prec=digits, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX, traps=[decimal.InvalidOperation])
 
 
@@ -213,9 +228,9 @@ def _exact_context(number: Decimal) -> decimal.Context:
 def _date_from_number(value: int | float | Decimal) -> Parsed:
     """An Excel serial (1..80000), a compact 20190501 / 201905, or a float year.month like 2019.5."""
     shown = _shown(value)
+    if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+        raise CellError(f"“{shown}”不是日期，{DATE_HINT}")
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellError(f"“{shown}”不是日期，{DATE_HINT}")
         if 1900 < value < 2100 and not value.is_integer():
             return _year_month_float(value)
     if value != int(value) and not 1 <= value <= MAX_SERIAL:
@@ -286,9 +301,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return f"{value:f}" if value.is_finite() and -20 < value.adjusted() < 20 else str(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):

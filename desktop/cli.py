@@ -14,6 +14,7 @@ from typing import Any
 from db.connection import DatabaseUnavailable, close_database, default_location, open_database
 from desktop import demo, importer, registry, units
 from desktop.errors import PeiyuError
+from desktop.session import current_actor
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -114,7 +115,7 @@ def parse_header(text: object, default_year: int | None = None) -> Target | None
     return Target(kind, name, unit=unit)
 
 
-def map_columns(headers: list[object], default_year: int | None = None) -> list[ColumnMap]:
+def map_columns(headers: Sequence[object], default_year: int | None = None) -> list[ColumnMap]:
     """Map every header; a field claimed twice keeps its first column, later ones are left out."""
     seen: set[tuple[str, str, int | None, int | None]] = set()
     out = []
@@ -140,7 +141,7 @@ def with_period(mapping: list[ColumnMap], year: int | None, month: int | None) -
     ]
 
 
-def layout_signature(headers: list[object]) -> str:
+def layout_signature(headers: Sequence[object]) -> str:
     """A short fingerprint of a header row, to remember a clerk's mapping for the next such file."""
     text = "|".join(_normalise(str(h)) if h is not None else "" for h in headers)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

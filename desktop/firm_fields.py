@@ -15,7 +15,7 @@ from typing import Any
 
 from db.fields import to_fixed
 from db.models import FIRM_STATUSES
-from desktop import industry, uscc
+from desktop import cells, industry, uscc
 from desktop.text import clean
 
 GROUPS = ("基本信息", "行业与产业链", "培育与资质", "联系与包联")
@@ -80,18 +80,17 @@ class FieldError(ValueError):
 
 
 def parse_date(text: str) -> date:
-    """2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日, and month-only forms (taken as the 1st)."""
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)", text)
-    if not m:
-        m8 = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-        if not m8:
-            raise ValueError("日期格式应为 2019-05-01、2019/5/1 或 2019年5月")
-        m = m8
-    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"不存在的日期 {year}年{month}月{day}日") from exc
+    """2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日, and month-only forms (taken as the 1st).
+
+    The reading is `cells.parse_date`'s. Typed into the editor, a bare 201905 is refused: it is
+    too easily 20190501 with the day lost.
+    """
+    if isinstance(text, str) and re.fullmatch(r"\d{6}", clean(text)):
+        raise ValueError(cells.DATE_HINT)
+    value = cells.parse_date(text).value
+    if value is None:
+        raise ValueError(cells.DATE_HINT)
+    return value
 
 
 def parse_value(key: str, raw: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -105,14 +105,14 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def remembered_mapping(headers: list[object]) -> dict[int, Target | None] | None:
+def remembered_mapping(headers: Sequence[object]) -> dict[int, Target | None] | None:
     saved = get_setting(_MAPPING_SETTING + layout_signature(headers))
     if not saved:
         return None
     return {int(i): (Target(**t) if t else None) for i, t in saved.items()}
 
 
-def remember_mapping(headers: list[object], mapping: list[ColumnMap]) -> None:
+def remember_mapping(headers: Sequence[object], mapping: list[ColumnMap]) -> None:
     value = {str(c.index): (vars(c.target) if c.target else None) for c in mapping}
     set_setting(_MAPPING_SETTING + layout_signature(headers), value)
 
@@ -160,7 +160,7 @@ def plan_import(
     if (add_towns and unknown_towns) or (add_chains and unknown_chains):
         with database_proxy.atomic():
             if add_towns and unknown_towns:
-                current = [units.SubUnitSpec(t.name, t.code) for t in units.towns() if t.parent_id]
+                current = [units.SubUnitSpec(t.name, t.code) for t in units.towns() if not t.is_own]
                 units.set_subunits(current + [units.SubUnitSpec(n) for n in unknown_towns])
             if add_chains and unknown_chains:
                 units.set_chains([c.name for c in units.chains()] + unknown_chains)
@@ -449,10 +449,10 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
                 MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
                 removed_months += 1
             elif e.entity == figures.ENTITY and e.action == "修改":
-                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field]: e.old_value}).where(MonthlyFigure.id == e.entity_id).execute()
+                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field or ""]: e.old_value}).where(MonthlyFigure.id == e.entity_id).execute()
                 restored += 1
             elif e.entity == registry.ENTITY and e.action == "修改":
-                key = _KEY_BY_LABEL[e.field]
+                key = _KEY_BY_LABEL[e.field or ""]
                 registry.update_firm(e.entity_id, {key: e.old_value or ""}, actor=actor)
                 restored += 1
         for e in entries:

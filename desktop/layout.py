@@ -76,7 +76,7 @@ def find_layout(rows: list[list[object]], mapping_override: dict[int, object] | 
     best: tuple[int, tuple[int, ...], list[str]] | None = None
     limit = min(len(rows), HEADER_SEARCH_ROWS)
     for r in range(limit):
-        candidates = [((r,), [_text(v) for v in rows[r]])]
+        candidates: list[tuple[tuple[int, ...], list[str]]] = [((r,), [_text(v) for v in rows[r]])]
         if r + 1 < len(rows):
             candidates.append(((r, r + 1), _combine(rows[r], rows[r + 1])))
         for header_rows, headers in candidates:
@@ -100,7 +100,7 @@ def find_layout(rows: list[list[object]], mapping_override: dict[int, object] | 
         if not filled:
             continue
         first = filled[0]
-        if _TOTAL.match(first.replace(" ", "")) or (len(filled) >= 1 and _TOTAL.match(cells[0].replace(" ", "") if cells else "")):
+        if _TOTAL.match(first.replace(" ", "")):
             skipped.append((number, "合计行"))
         elif any(word in first for word in _FOOTER_WORDS) and len(filled) <= 3:
             skipped.append((number, "签名栏"))
