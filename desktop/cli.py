@@ -110,7 +110,9 @@ def _import(args: argparse.Namespace) -> int:
     refused = args.strict and plan.errors
     if args.dry_run or refused:
         summary = importer.preview_summary(plan, args.on_conflict)
-        summary = importer.ImportSummary(summary.rows, 0, 0, summary.unchanged, summary.skipped, summary.errors, summary.warnings, None)
+        summary = importer.ImportSummary(
+            summary.rows, 0, 0, summary.unchanged, summary.skipped, summary.errors, summary.warnings, None
+        )
     else:
         summary = importer.commit_import(plan, actor=current_actor(), on_conflict=args.on_conflict)
     if args.json:

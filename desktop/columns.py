@@ -4,6 +4,7 @@
 in 万元; "2025年主营业务收入" is the 2025 annual figure (month 12). Synonyms are data in
 `resources/data/header_synonyms.json`, so a new way of writing a header is a line of data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,7 +65,9 @@ def _normalise(text: str) -> str:
 def _synonyms() -> list[tuple[str, str, str]]:
     """(normalised synonym, kind, key), longest first."""
     data = read_json("header_synonyms.json")
-    out = [(_normalise(s), kind, key) for kind in ("firm", "figure") for key, words in data[kind].items() for s in words]
+    out = [
+        (_normalise(s), kind, key) for kind in ("firm", "figure") for key, words in data[kind].items() for s in words
+    ]
     out += [(_normalise(s), "ignore", s) for s in data["ignore"]]
     return sorted(out, key=lambda item: -len(item[0]))
 

@@ -3,6 +3,7 @@
 Each month's row holds 1–N月累计 values in 万元 (electricity in 万千瓦时); December is the year.
 Every stored change is audited (entity "figure"), so an import can be undone exactly.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ def period_label(year: int, month: int) -> str:
 
 
 def describe(metric: str, year: int, month: int) -> str:
-    """"2026年1-10月主营业务收入（万元）", as the column header of a sheet."""
+    """ "2026年1-10月主营业务收入（万元）", as the column header of a sheet."""
     return f"{period_label(year, month)}{METRICS[metric]}（{UNITS.get(metric, '万元')}）"
 
 

@@ -5,6 +5,7 @@ with what is stored, writing nothing; `commit_import` stores the accepted rows i
 transaction as an import batch; `undo_import` puts back exactly what the batch changed.
 Problems name the spreadsheet's own row number, the column letter and header, and the value.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,7 @@ from db import audit
 from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from db.settings import get_setting, set_setting
 from desktop import cells, figures, industry, registry, units, uscc
-from desktop.columns import ColumnMap, Target, layout_signature
+from desktop.columns import ColumnMap, Target, layout_signature  # noqa: F401 (Target is part of the API)
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FIELDS, FieldError, display, parse_value
 from desktop.layout import Layout, NoHeader, find_layout
@@ -119,7 +120,16 @@ def remember_mapping(headers: Sequence[object], mapping: list[ColumnMap]) -> Non
 
 def _apply_override(layout: Layout, override: dict[int, Target | None]) -> Layout:
     mapping = [ColumnMap(c.index, c.header, override.get(c.index, c.target)) for c in layout.mapping]
-    return Layout(layout.header_rows, layout.headers, mapping, layout.data_rows, layout.skipped, layout.unit, layout.year, layout.month)
+    return Layout(
+        layout.header_rows,
+        layout.headers,
+        mapping,
+        layout.data_rows,
+        layout.skipped,
+        layout.unit,
+        layout.year,
+        layout.month,
+    )
 
 
 def plan_import(
@@ -147,16 +157,24 @@ def plan_import(
     targets = {c.target.key for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
     if not targets & {"uscc", "name"}:
         raise ImportRefused("没有可用来识别企业的列：请把某一列对应为“统一社会信用代码”或“企业名称”。")
-    undated = [c for c in layout.mapping if c.target is not None and c.target.kind == "figure" and c.target.year is None]
+    undated = [
+        c for c in layout.mapping if c.target is not None and c.target.kind == "figure" and c.target.year is None
+    ]
     if undated:
         names_text = "、".join(_column(c) for c in undated)
-        raise ImportRefused(f"无法确定这些数据列属于哪一年哪一月：{names_text}。请在列名中写明期间（如“2026年1-10月”），或在导入向导中指定。")
+        raise ImportRefused(
+            f"无法确定这些数据列属于哪一年哪一月：{names_text}。请在列名中写明期间（如“2026年1-10月”），或在导入向导中指定。"
+        )
 
     towns = {t.name for t in units.towns()} if units.is_initialised() else set()
     chains = {c.name for c in units.chains()} if units.is_initialised() else set()
     rows = [_parse_row(layout, index + 1, data.rows[index]) for index in layout.data_rows]
-    unknown_towns = sorted({str(r.values["town"]) for r in rows if r.values.get("town") and r.values["town"] not in towns})
-    unknown_chains = sorted({str(r.values["chain"]) for r in rows if r.values.get("chain") and r.values["chain"] not in chains})
+    unknown_towns = sorted(
+        {str(r.values["town"]) for r in rows if r.values.get("town") and r.values["town"] not in towns}
+    )
+    unknown_chains = sorted(
+        {str(r.values["chain"]) for r in rows if r.values.get("chain") and r.values["chain"] not in chains}
+    )
     if (add_towns and unknown_towns) or (add_chains and unknown_chains):
         with database_proxy.atomic():
             if add_towns and unknown_towns:
@@ -242,8 +260,12 @@ def _mark_duplicates(rows: list[PlannedRow], layout: Layout) -> None:
             row.status = "skipped"
             row.warnings.append(Issue(row.row, column, code, f"与第{earlier.row}行完全相同，已跳过"))
         else:
-            row.errors.append(Issue(row.row, column, code, f"统一社会信用代码与第{earlier.row}行重复，两行内容不同，请核对后保留一行"))
-            earlier.errors.append(Issue(earlier.row, column, code, f"统一社会信用代码与第{row.row}行重复，两行内容不同，请核对后保留一行"))
+            row.errors.append(
+                Issue(row.row, column, code, f"统一社会信用代码与第{earlier.row}行重复，两行内容不同，请核对后保留一行")
+            )
+            earlier.errors.append(
+                Issue(earlier.row, column, code, f"统一社会信用代码与第{row.row}行重复，两行内容不同，请核对后保留一行")
+            )
 
 
 def _same_content(a: PlannedRow, b: PlannedRow) -> bool:
@@ -255,10 +277,19 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
     column_of = {c.target.key: _column(c) for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
     town = row.values.get("town")
     if town and town not in towns:
-        row.errors.append(Issue(row.row, column_of["town"], str(town), "不在本单位的乡镇（街道）列表中（可选择“添加这些乡镇”）"))
+        row.errors.append(
+            Issue(row.row, column_of["town"], str(town), "不在本单位的乡镇（街道）列表中（可选择“添加这些乡镇”）")
+        )
     chain = row.values.get("chain")
     if chain and chain not in chains:
-        row.warnings.append(Issue(row.row, column_of["chain"], str(chain), "不在本单位的产业链列表中，该项未导入（可选择“添加这些产业链”）"))
+        row.warnings.append(
+            Issue(
+                row.row,
+                column_of["chain"],
+                str(chain),
+                "不在本单位的产业链列表中，该项未导入（可选择“添加这些产业链”）",
+            )
+        )
         row.values.pop("chain")
     code = row.values.get("uscc")
     if code:
@@ -267,13 +298,26 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
             row.errors.append(Issue(row.row, column_of["uscc"], code, check.message))
         existing = Firm.get_or_none(Firm.uscc == code)
     else:
-        existing = Firm.get_or_none((Firm.name == row.values.get("name")) & Firm.deleted_at.is_null()) if row.values.get("name") else None
+        existing = (
+            Firm.get_or_none((Firm.name == row.values.get("name")) & Firm.deleted_at.is_null())
+            if row.values.get("name")
+            else None
+        )
         if existing is not None:
-            row.warnings.append(Issue(row.row, column_of.get("name", ""), row.name, f"没有统一社会信用代码，按企业名称匹配到已有企业（{existing.uscc}）"))
+            row.warnings.append(
+                Issue(
+                    row.row,
+                    column_of.get("name", ""),
+                    row.name,
+                    f"没有统一社会信用代码，按企业名称匹配到已有企业（{existing.uscc}）",
+                )
+            )
         else:
             row.errors.append(Issue(row.row, column_of.get("uscc", ""), "", "缺少统一社会信用代码，无法新建企业"))
     if existing is not None and existing.deleted_at is not None:
-        row.errors.append(Issue(row.row, column_of.get("uscc", ""), existing.uscc, f"“{existing.name}”在回收站中，请先恢复再导入"))
+        row.errors.append(
+            Issue(row.row, column_of.get("uscc", ""), existing.uscc, f"“{existing.name}”在回收站中，请先恢复再导入")
+        )
         existing = None
     if existing is None and not row.values.get("name") and not row.errors:
         row.errors.append(Issue(row.row, column_of.get("name", ""), "", "缺少企业名称，无法新建企业"))
@@ -295,7 +339,9 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
             for metric, new in values.items():
                 old = getattr(stored, metric) if stored is not None else None
                 if old != new:
-                    row.changes.append((figures.describe(metric, year, month), _display_amount(old), _display_amount(new)))
+                    row.changes.append(
+                        (figures.describe(metric, year, month), _display_amount(old), _display_amount(new))
+                    )
         row.status = "changed" if row.changes else "unchanged"
     for key, message in problems.items():
         target_row = row.errors if key in KEY_FIELDS or key not in BY_KEY else row.warnings
@@ -318,7 +364,9 @@ def _check_industry_name(row: PlannedRow, layout: Layout, code: str) -> None:
         if c.target is not None and c.target.kind == "ignore" and c.target.key in ("行业名称", "行业类别", "所属行业"):
             given = _shown(row.cells[c.index]) if c.index < len(row.cells) else ""
             if given and official and given != official:
-                row.warnings.append(Issue(row.row, _column(c), given, f"与行业代码 {code} 的标准名称“{official}”不一致，以代码为准"))
+                row.warnings.append(
+                    Issue(row.row, _column(c), given, f"与行业代码 {code} 的标准名称“{official}”不一致，以代码为准")
+                )
 
 
 def _differs(key: str, current: object, new: object) -> bool:
@@ -387,7 +435,11 @@ def commit_import(
     inserted = updated = 0
     with database_proxy.atomic():
         batch = ImportBatch.create(
-            source_file=plan.path.name, source_sha256=_sha256(plan.path), kind="企业名录", actor=actor, rows=len(plan.rows)
+            source_file=plan.path.name,
+            source_sha256=_sha256(plan.path),
+            kind="企业名录",
+            actor=actor,
+            rows=len(plan.rows),
         )
         for done, row in enumerate(todo, start=1):
             if row.status == "new":
@@ -404,9 +456,21 @@ def commit_import(
                 progress(done, len(todo))
         summary = preview_summary(plan, on_conflict)
         summary = ImportSummary(
-            summary.rows, inserted, updated, summary.unchanged, summary.skipped, summary.errors, summary.warnings, batch.id
+            summary.rows,
+            inserted,
+            updated,
+            summary.unchanged,
+            summary.skipped,
+            summary.errors,
+            summary.warnings,
+            batch.id,
         )
-        batch.inserted, batch.updated, batch.unchanged, batch.skipped = inserted, updated, summary.unchanged, summary.skipped
+        batch.inserted, batch.updated, batch.unchanged, batch.skipped = (
+            inserted,
+            updated,
+            summary.unchanged,
+            summary.skipped,
+        )
         batch.summary = json.dumps(summary.as_dict(), ensure_ascii=False)
         batch.save()
         remember_mapping(plan.layout.headers, plan.layout.mapping)
@@ -434,9 +498,9 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
         raise PeiyuError(f"导入批次 {batch_id}（{batch.source_file}）已于 {batch.undone_at:%Y-%m-%d %H:%M} 撤销")
     entries = list(AuditEntry.select().where(AuditEntry.batch == batch).order_by(AuditEntry.id.desc()))
     touched = {(e.entity, e.entity_id) for e in entries}
-    later = (
-        AuditEntry.select()
-        .where((AuditEntry.id > max((e.id for e in entries), default=0)) & (AuditEntry.batch.is_null() | (AuditEntry.batch != batch)))
+    later = AuditEntry.select().where(
+        (AuditEntry.id > max((e.id for e in entries), default=0))
+        & (AuditEntry.batch.is_null() | (AuditEntry.batch != batch))
     )
     changed_later = sorted({f"{e.entity}:{e.entity_id}" for e in later if (e.entity, e.entity_id) in touched})
     if changed_later:
@@ -449,7 +513,9 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
                 MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
                 removed_months += 1
             elif e.entity == figures.ENTITY and e.action == "修改":
-                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field or ""]: e.old_value}).where(MonthlyFigure.id == e.entity_id).execute()
+                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field or ""]: e.old_value}).where(
+                    MonthlyFigure.id == e.entity_id
+                ).execute()
                 restored += 1
             elif e.entity == registry.ENTITY and e.action == "修改":
                 key = _KEY_BY_LABEL[e.field or ""]
@@ -458,12 +524,19 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
         for e in entries:
             if e.entity == registry.ENTITY and e.action == "新增":
                 Firm.delete().where(Firm.id == e.entity_id).execute()
-                audit.record(registry.ENTITY, e.entity_id, "撤销导入", actor, [(None, None, f"撤销导入批次 {batch_id}")])
+                audit.record(
+                    registry.ENTITY, e.entity_id, "撤销导入", actor, [(None, None, f"撤销导入批次 {batch_id}")]
+                )
                 removed_firms += 1
         batch.status = "已撤销"
         batch.undone_at = datetime.now()
         batch.save()
-    return {"batch": batch_id, "removed_firms": removed_firms, "removed_months": removed_months, "restored_values": restored}
+    return {
+        "batch": batch_id,
+        "removed_firms": removed_firms,
+        "removed_months": removed_months,
+        "restored_values": restored,
+    }
 
 
 _KEY_BY_LABEL = {f.label: f.key for f in FIELDS}

@@ -5,6 +5,7 @@ may have a two-row header (a period merged over several metric columns), and end
 row and a signature footer. `find_layout` finds the header, the money unit, the period and the
 rows that hold firms, keeping each row's own spreadsheet number for messages.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,16 +76,22 @@ def find_layout(rows: list[list[object]], mapping_override: dict[int, object] | 
     """Find the header (one or two rows) among the first rows and classify the rows below it."""
     best: tuple[int, tuple[int, ...], list[str]] | None = None
     limit = min(len(rows), HEADER_SEARCH_ROWS)
+    single = [_score(map_columns([_text(v) for v in rows[r]])) for r in range(min(len(rows), limit + 1))]
     for r in range(limit):
-        candidates: list[tuple[tuple[int, ...], list[str]]] = [((r,), [_text(v) for v in rows[r]])]
-        if r + 1 < len(rows):
-            candidates.append(((r, r + 1), _combine(rows[r], rows[r + 1])))
-        for header_rows, headers in candidates:
+        candidates: list[tuple[int, tuple[int, ...], list[str]]] = [(single[r], (r,), [_text(v) for v in rows[r]])]
+        if r + 1 < len(single):
+            headers = _combine(rows[r], rows[r + 1])
             score = _score(map_columns(list(headers)))
+            # two rows are one header only if together they say more than either alone
+            if score > max(single[r], single[r + 1]):
+                candidates.append((score, (r, r + 1), headers))
+        for score, header_rows, headers in candidates:
             if score and (best is None or score > best[0]):
                 best = (score, header_rows, headers)
     if best is None:
-        raise NoHeader("找不到表头：前 20 行中没有同时含“统一社会信用代码”或“企业名称”等列名的行。请确认选择了正确的工作表。")
+        raise NoHeader(
+            "找不到表头：前 20 行中没有同时含“统一社会信用代码”或“企业名称”等列名的行。请确认选择了正确的工作表。"
+        )
     _, header_rows, headers = best
     above = [" ".join(_text(v) for v in rows[r] if v is not None) for r in range(header_rows[0])]
     year, month = _sheet_period(above)

@@ -134,3 +134,70 @@ def test_installed_entry_point_runs(db_path):
         [str(script), "--db", str(db_path), "firms", "--json"], capture_output=True, text=True, check=False
     )
     assert json.loads(done.stdout) == {"count": 0, "firms": []}
+
+
+def _county(capsys, db: str) -> None:
+    cli(
+        capsys,
+        "--db",
+        db,
+        "init",
+        "--unit",
+        "泽州县",
+        "--unit-code",
+        "140525",
+        "--level",
+        "county",
+        "--towns",
+        "巴公镇,北留镇",
+    )
+
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+BAGONG = SAMPLES / "巴公镇_规下工业企业基础信息库_2026年10月.xlsx"
+
+
+@pytest.mark.skipif(not BAGONG.exists(), reason="samples not beside the repository")
+def test_import_dry_run_strict_errors_out_and_undo(capsys, db_path, tmp_path):
+    db = str(db_path)
+    _county(capsys, db)
+    code, out, _ = cli(capsys, "--db", db, "import", str(BAGONG), "--dry-run", "--json")
+    summary = json.loads(out)
+    assert code == 1 and summary["batch"] is None and summary["inserted"] == 0 and summary["rows"] == 61
+    assert summary["errors"] == [
+        {
+            "row": 12,
+            "column": "B 统一社会信用代码",
+            "value": "91140525N0QNF9EL30",
+            "message": summary["errors"][0]["message"],
+        }
+    ]
+    assert "第18位校验码应为“M”" in summary["errors"][0]["message"]
+    assert json.loads(cli(capsys, "--db", db, "firms", "--json")[1])["count"] == 0
+
+    code, out, err = cli(capsys, "--db", db, "import", str(BAGONG), "--strict")
+    assert code == 1 and "整个文件未导入" in out and "第12行" in err
+    assert json.loads(cli(capsys, "--db", db, "firms", "--json")[1])["count"] == 0
+
+    rejected = tmp_path / "退回.xlsx"
+    code, out, _ = cli(capsys, "--db", db, "import", str(BAGONG), "--json", "--errors-out", str(rejected))
+    summary = json.loads(out)
+    assert code == 1 and summary["inserted"] == 59 and summary["batch"] and rejected.exists()
+    assert json.loads(cli(capsys, "--db", db, "firms", "--json")[1])["count"] == 59
+
+    code, out, _ = cli(capsys, "--db", db, "import", str(BAGONG), "--json")
+    again = json.loads(out)
+    assert again["inserted"] == 0 and again["unchanged"] == 59
+
+    code, out, _ = cli(capsys, "--db", db, "undo-import", str(summary["batch"]), "--json")
+    assert code == 0 and json.loads(out)["removed_firms"] == 59
+    assert json.loads(cli(capsys, "--db", db, "firms", "--json")[1])["count"] == 0
+
+
+def test_import_refuses_a_disguised_file(capsys, db_path, tmp_path):
+    db = str(db_path)
+    _county(capsys, db)
+    fake = tmp_path / "名单.xlsx"
+    fake.write_text("这不是表格", encoding="utf-8")
+    code, _, err = cli(capsys, "--db", db, "import", str(fake))
+    assert code == 1 and "名单.xlsx" in err
