@@ -575,3 +575,16 @@ def write_rejected(plan: ImportPlan, out: str | Path) -> int:
     sheet.freeze_panes = "A2"
     book.save(out)
     return len(rejected)
+
+
+def batches(limit: int = 200) -> list[ImportBatch]:
+    """The most recent import batches, newest first (the 导入记录 screen)."""
+    return list(ImportBatch.select().order_by(ImportBatch.id.desc()).limit(limit))
+
+
+def mapping_choices() -> list[tuple[str, Target | None]]:
+    """What a column can be mapped to in the wizard: nothing, a firm field, or a figure metric."""
+    choices: list[tuple[str, Target | None]] = [("（不导入）", None)]
+    choices += [(f.label, Target("firm", f.key)) for f in FIELDS]
+    choices += [(f"{label}（数据）", Target("figure", key)) for key, label in figures.METRICS.items()]
+    return choices

@@ -52,8 +52,8 @@ _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED = "文件已加密（设置了打开密码），请在 Excel/WPS 中另存为不加密的文件后再导入"
 _RESAVE = "请在 Excel/WPS 中打开后另存为 .xlsx 再导入"
 _WHAT = {
-    "xlsb": "Excel 二进制工作簿 .xlsb，请在 Excel 中另存为 .xlsx",
-    "ods": "OpenDocument 表格 .ods，请在 WPS/Excel 中另存为 .xlsx",
+    "xlsb": "Excel 二进制工作簿 .xlsb",
+    "ods": "OpenDocument 表格 .ods",
     "docx": "Word 文档",
     "pptx": "PowerPoint 演示文稿",
     "zip": "ZIP 压缩包",
@@ -66,8 +66,10 @@ _WHAT = {
     "image": "图片",
     "rar": "RAR 压缩包",
     "7z": "7z 压缩包",
+    "damaged": "已损坏或不完整的文件（例如没有下载或复制完整）",
     "unknown": "已损坏的文件或其他程序的文件",
 }
+_CONVERTIBLE = ("xlsb", "ods", "html", "xml2003")  # Excel/WPS can open these and save them as .xlsx
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"'
 )
@@ -235,7 +237,8 @@ def _mismatch(ext: str, kind: str) -> str:
     if ext == ".xls" and kind == "text":
         return "文件扩展名是 .xls，但内容其实是文本（CSV 等）格式，请把扩展名改为 .csv 后再导入"
     expected = "CSV 文本表格" if ext == ".csv" else "Excel 文件"
-    return f"文件扩展名是 {ext}，但内容不是 {expected}（可能是{_spaced(_WHAT[kind])}），请确认选对了文件"
+    advice = _RESAVE if kind in _CONVERTIBLE else "请确认选对了文件"
+    return f"文件扩展名是 {ext}，但内容不是 {expected}（可能是{_spaced(_WHAT[kind])}），{advice}"
 
 
 def _spaced(text: str) -> str:
@@ -252,7 +255,7 @@ def _content_kind(path: Path) -> str:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
         except (zipfile.BadZipFile, ValueError):
-            return "unknown"
+            return "damaged"
         if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
             return "xlsx"
         if "xl/workbook.bin" in names:

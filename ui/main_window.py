@@ -31,6 +31,8 @@ from desktop import registry, units
 from desktop.session import current_actor
 from ui.field_widgets import shortcuts
 from ui.firm_editor import FirmEditor
+from ui.import_history import ImportHistoryScreen
+from ui.import_wizard import ImportWizard
 from ui.jobs import InlinePool, JobRunner
 from ui.registry_screen import RegistryScreen
 from ui.settings_dialog import SettingsDialog
@@ -71,7 +73,15 @@ class MainWindow(QMainWindow):
         self.recycle = RegistryScreen(self.runner, deleted=True)
         self.screens = QStackedWidget()
         self.sidebar = QListWidget()
-        for title, screen in (("企业名录", self.registry), ("回收站", self.recycle)):
+        self.import_history = ImportHistoryScreen(self.runner)
+        self.import_history.changed.connect(self.after_write)
+        self.import_history.failed.connect(self.show_error)
+        screens: tuple[tuple[str, QWidget], ...] = (
+            ("企业名录", self.registry),
+            ("回收站", self.recycle),
+            ("导入记录", self.import_history),
+        )
+        for title, screen in screens:
             self.sidebar.addItem(title)
             self.screens.addWidget(screen)
         self.sidebar.setMaximumWidth(160)
@@ -134,6 +144,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("查找", self.focus_search, K.Find)
         self.save_action = self._action("保存", self.save_now, K.Save)
         self.settings_action = self._action("本单位设置…", self.open_settings)
+        self.import_action = self._action("导入企业名录…", self.import_roster, "Ctrl+I")
         self.open_action = self._action("打开数据库…", self.choose_database, K.Open)
         self.create_db_action = self._action("新建数据库…", self.create_database)
         self.quit_action = self._action("退出", self.close, K.Quit)
@@ -141,6 +152,8 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("文件(&F)")
         file_menu.addActions([self.create_db_action, self.open_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
         self.recent_menu = file_menu.addMenu("最近打开的数据库")
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.quit_action])
@@ -163,6 +176,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.undo_action, self.redo_action])
         toolbar.addSeparator()
         toolbar.addActions([self.find_action, self.copy_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
         self._fill_recent_menu()
 
     def _fill_columns_menu(self) -> None:
@@ -184,17 +199,21 @@ class MainWindow(QMainWindow):
 
     # --- screens -------------------------------------------------------------------------------
     def current_screen(self) -> RegistryScreen:
+        """The firm list on screen, or the registry when another screen is shown."""
         screen = self.screens.currentWidget()
-        assert isinstance(screen, RegistryScreen)
-        return screen
+        return screen if isinstance(screen, RegistryScreen) else self.registry
 
     def _show_screen(self, row: int) -> None:
         self.screens.setCurrentIndex(row)
-        in_bin = self.current_screen().deleted
-        self.delete_action.setEnabled(not in_bin)
-        self.edit_action.setEnabled(not in_bin)
+        widget = self.screens.currentWidget()
+        firm_list = isinstance(widget, RegistryScreen)
+        in_bin = firm_list and self.current_screen().deleted
+        self.delete_action.setEnabled(firm_list and not in_bin)
+        self.edit_action.setEnabled(firm_list and not in_bin)
         self.restore_action.setEnabled(in_bin)
-        self.current_screen().reload()
+        self.copy_action.setEnabled(firm_list)
+        if isinstance(widget, (RegistryScreen, ImportHistoryScreen)):
+            widget.reload()
 
     def reload(self) -> None:
         for screen in (self.registry, self.recycle):
@@ -317,6 +336,22 @@ class MainWindow(QMainWindow):
                 done=False,
             )
         )
+
+    def import_roster(self) -> ImportWizard | None:
+        if not units.is_initialised():
+            self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
+            return None
+        wizard = ImportWizard(self.runner, self)
+        wizard.imported.connect(lambda _: self.after_import())
+        wizard.open()
+        return wizard
+
+    def after_import(self) -> None:
+        self.undo_stack.clear()  # undoing an import is done per batch (导入记录), not step by step
+        for screen in (self.registry, self.recycle):
+            screen.refresh_choices()
+        self.after_write()
+        self.import_history.reload()
 
     # --- databases and settings ------------------------------------------------------------
     def open_settings(self, first_run: bool = False) -> bool:

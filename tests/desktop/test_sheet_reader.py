@@ -403,12 +403,9 @@ def test_unknown_extension(tmp_path: Path) -> None:
 
 
 def test_corrupt_workbook_gives_a_chinese_message_with_the_cause(tmp_path: Path) -> None:
-    path = tmp_path / "损坏.xlsx"
-    path.write_bytes(
-        _workbook_with_sheet_xml(tmp_path / "好.xlsx", SHEET_XML.format("", '<row r="1"><c r="A1"><v>1')).read_bytes()
-    )
-    message = refused(path)
-    assert "文件内容已损坏或格式不受支持，请在 Excel/WPS 中打开后另存为 .xlsx 再导入（" in message
+    unclosed = SHEET_XML.format("", '<row r="1"><c r="A1"><v>1')  # <v>, <c> and <row> never closed
+    message = refused(_workbook_with_sheet_xml(tmp_path / "损坏.xlsx", unclosed))
+    assert "文件内容已损坏或格式不受支持，请在 Excel/WPS 中打开后另存为 .xlsx 再导入（XmlError: " in message
 
 
 def test_truncated_zip(tmp_path: Path) -> None:
@@ -416,7 +413,7 @@ def test_truncated_zip(tmp_path: Path) -> None:
     openpyxl.Workbook().save(good)
     path = tmp_path / "截断.xlsx"
     path.write_bytes(good.read_bytes()[:2000])
-    assert "内容不是 Excel 文件（可能是已损坏的文件或其他程序的文件）" in refused(path)
+    assert "内容不是 Excel 文件（可能是已损坏或不完整的文件（例如没有下载或复制完整））" in refused(path)
 
 
 def test_missing_empty_and_folder(tmp_path: Path) -> None:
