@@ -61,10 +61,11 @@ class PlannedRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, old, new)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)  # code, name and township as the preview lists the row
 
     @property
     def name(self) -> str:
-        return str(self.values.get("name") or "")
+        return self.shown.get("name") or str(self.values.get("name") or "")
 
 
 @dataclass
@@ -321,6 +322,9 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
         existing = None
     if existing is None and not row.values.get("name") and not row.errors:
         row.errors.append(Issue(row.row, column_of.get("name", ""), "", "缺少企业名称，无法新建企业"))
+    row.shown = {k: str(row.values.get(k) or "") for k in ("uscc", "name", "town")}
+    if existing is not None:
+        row.shown = {"uscc": existing.uscc, "name": existing.name, "town": existing.town.name if existing.town else ""}
     if row.errors:
         row.status = "error"
         return

@@ -213,7 +213,14 @@ class MappingPage(QWizardPage):
             target = column.target
             if target is not None and target.kind == "figure" and target.year:
                 period.setText(f"{target.year}-{target.month:02d}" if target.month else str(target.year))
-            period.setPlaceholderText("如 2026-10（1-10月累计）")
+
+            def figure_chosen(_: int, combo: QComboBox = combo, period: QLineEdit = period) -> None:
+                is_figure = combo.currentData() is not None and combo.currentData().kind == "figure"
+                period.setEnabled(is_figure)
+                period.setPlaceholderText("如 2026-10（1-10月累计）" if is_figure else "")
+
+            combo.currentIndexChanged.connect(figure_chosen)
+            figure_chosen(0)
             self.table.setCellWidget(row, 3, period)
 
     def _choice_index(self, target: Target | None) -> int:
@@ -296,7 +303,9 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.table)
         layout.addLayout(options)
         layout.addWidget(self.progress)
-        self.setButtonText(QWizard.WizardButton.NextButton, "导入")
+        self.setCommitPage(True)  # once imported, 上一步 cannot lead to importing the same rows twice
+        self.setButtonText(QWizard.WizardButton.CommitButton, "导入")
+        wizard.runner.busy_changed.connect(self.completeChanged)  # 导入 waits for checks to finish
 
     def initializePage(self) -> None:
         self.show_plan()
@@ -327,9 +336,9 @@ class PreviewPage(QWizardPage):
             cells = (
                 str(row.row),
                 _STATUS[row.status],
-                str(row.values.get("uscc") or ""),
+                row.shown.get("uscc") or str(row.values.get("uscc") or ""),
                 row.name,
-                str(row.values.get("town") or ""),
+                row.shown.get("town") or str(row.values.get("town") or ""),
                 "；".join(problems + notes + changes),
             )
             colour = (

@@ -54,6 +54,7 @@ def test_wizard_imports_the_bagong_sample_and_undoes_it(county, qtbot, warnings)
     assert first[:2] == ["12", "不能导入"] and "B 统一社会信用代码：第18位校验码应为“M”" in first[5]
     assert preview.save_rejected.isEnabled()
     assert preview.add_chains.isVisible() and "氢能" in preview.add_chains.text()
+    assert wizard.button(ImportWizard.WizardButton.NextButton).isEnabled()
 
     wizard.next()
     assert wizard.currentPage() is wizard.done_page
