@@ -25,6 +25,7 @@ COLUMNS: tuple[tuple[str, str], ...] = tuple(
     for item in ((f.key, f.label), *((("industry_name", "行业名称"),) if f.key == "industry_code" else ()))
 )
 _NUMERIC = {"employees", "registered_capital", "first_above_scale_year"}
+_EMPTY = ("",) * len(COLUMNS)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -34,7 +35,8 @@ class FirmTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._query = registry.FirmQuery()
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
+        # page number → {firm id: the row's display texts, in COLUMNS order}
+        self._pages: OrderedDict[int, dict[int, tuple[str, ...]]] = OrderedDict()
         # How a new query is run; the registry screen replaces it with a background job.
         self.loader: Callable[[registry.FirmQuery], None] = self.set_query
 
@@ -69,19 +71,28 @@ class FirmTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def record(self, row: int) -> dict[str, Any]:
+    def cells(self, row: int) -> tuple[str, ...]:
+        """The display texts of one row, loading its page of rows on first use."""
         page_no = row // PAGE
         page = self._pages.get(page_no)
         if page is None:
             ids = self._ids[page_no * PAGE : (page_no + 1) * PAGE]
             firms = registry.firms_by_id(ids)
-            page = {i: registry.firm_as_dict(firms[i]) for i in ids if i in firms}
+            page = {}
+            for firm_id in ids:
+                if firm_id in firms:
+                    record = registry.firm_as_dict(firms[firm_id])
+                    page[firm_id] = tuple("" if record.get(key) is None else str(record[key]) for key, _ in COLUMNS)
             self._pages[page_no] = page
             if len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page.get(self._ids[row], {})
+        return page.get(self._ids[row], _EMPTY)
+
+    def record(self, row: int) -> dict[str, str]:
+        """One row as {column key: text} (for copying and tests)."""
+        return {key: text for (key, _), text in zip(COLUMNS, self.cells(row), strict=True)}
 
     # --- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
@@ -93,11 +104,9 @@ class FirmTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        key = COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.record(index.row()).get(key)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in _NUMERIC:
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            return self.cells(index.row())[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
