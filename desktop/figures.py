@@ -24,7 +24,9 @@ METRICS: dict[str, str] = {
     "electricity": "用电量",
 }
 UNITS = {"electricity": "万千瓦时"}
-KEY_BY_LABEL = {label: key for key, label in METRICS.items()}
+# what a month row stores besides the money metrics, as the audit trail names it
+FIELD_LABELS: dict[str, str] = {**METRICS, "employees": "从业人员"}
+KEY_BY_LABEL = {label: key for key, label in FIELD_LABELS.items()}
 
 
 def period_label(year: int, month: int) -> str:
@@ -40,7 +42,7 @@ def describe(metric: str, year: int, month: int) -> str:
 class FigureChange:
     figure_id: int
     created: bool
-    fields: tuple[tuple[str, Decimal | None, Decimal | None], ...]  # (metric, old, new)
+    fields: tuple[tuple[str, Decimal | int | None, Decimal | int | None], ...]  # (metric, old, new)
 
 
 def figure_of(firm_id: int, year: int, month: int) -> MonthlyFigure | None:
@@ -50,13 +52,19 @@ def figure_of(firm_id: int, year: int, month: int) -> MonthlyFigure | None:
 
 
 def store(
-    firm_id: int, year: int, month: int, values: dict[str, Decimal], *, actor: str, batch: ImportBatch | None = None
+    firm_id: int,
+    year: int,
+    month: int,
+    values: dict[str, Decimal | int],
+    *,
+    actor: str,
+    batch: ImportBatch | None = None,
 ) -> FigureChange | None:
     """Set some metrics of one firm's month (creating the month if needed); None when nothing changed."""
     existing = figure_of(firm_id, year, month)
     if existing is None:
         figure = MonthlyFigure.create(firm=firm_id, year=year, month=month, **values)
-        snapshot: dict[str, Any] = {"年": year, "月": month, **{METRICS[k]: str(v) for k, v in values.items()}}
+        snapshot: dict[str, Any] = {"年": year, "月": month, **{FIELD_LABELS[k]: str(v) for k, v in values.items()}}
         audit.record(ENTITY, figure.id, "新增", actor, [(None, None, json.dumps(snapshot, ensure_ascii=False))], batch)
         return FigureChange(figure.id, True, tuple((k, None, v) for k, v in values.items()))
     changes = tuple((k, getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v)
@@ -67,5 +75,5 @@ def store(
     existing.version += 1
     existing.updated_at = datetime.now()
     existing.save()
-    audit.record(ENTITY, existing.id, "修改", actor, [(METRICS[k], old, new) for k, old, new in changes], batch)
+    audit.record(ENTITY, existing.id, "修改", actor, [(FIELD_LABELS[k], old, new) for k, old, new in changes], batch)
     return FigureChange(existing.id, False, changes)
