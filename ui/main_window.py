@@ -34,6 +34,7 @@ from ui.firm_editor import FirmEditor
 from ui.import_history import ImportHistoryScreen
 from ui.import_wizard import ImportWizard
 from ui.jobs import InlinePool, JobRunner
+from ui.monthly_screen import MonthlyScreen
 from ui.registry_screen import RegistryScreen
 from ui.settings_dialog import SettingsDialog
 
@@ -76,8 +77,12 @@ class MainWindow(QMainWindow):
         self.import_history = ImportHistoryScreen(self.runner)
         self.import_history.changed.connect(self.after_write)
         self.import_history.failed.connect(self.show_error)
+        self.monthly = MonthlyScreen(self.runner)
+        self.monthly.saved.connect(self.after_write)
+        self.monthly.failed.connect(self.show_error)
         screens: tuple[tuple[str, QWidget], ...] = (
             ("企业名录", self.registry),
+            ("月度填报", self.monthly),
             ("回收站", self.recycle),
             ("导入记录", self.import_history),
         )
@@ -212,7 +217,9 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(firm_list and not in_bin)
         self.restore_action.setEnabled(in_bin)
         self.copy_action.setEnabled(firm_list)
-        if isinstance(widget, (RegistryScreen, ImportHistoryScreen)):
+        if isinstance(widget, MonthlyScreen):
+            widget.refresh_choices()
+        if isinstance(widget, (RegistryScreen, ImportHistoryScreen, MonthlyScreen)):
             widget.reload()
 
     def reload(self) -> None:
