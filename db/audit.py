@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from db.bulk import insert_records
 from db.models import AuditEntry, ImportBatch
 
+Change = tuple[str | None, Any, Any]  # (field, old, new)
 
-def record(
+
+def entries(
     entity: str,
     entity_id: int,
     action: str,
     actor: str,
-    changes: Iterable[tuple[str | None, Any, Any]] = ((None, None, None),),
+    changes: Iterable[Change] = ((None, None, None),),
     batch: ImportBatch | None = None,
-) -> None:
-    """Append one entry per (field, old, new); values are stored as their text."""
-    rows = [
+) -> list[dict[str, Any]]:
+    """The entries `record` appends: one per (field, old, new), values as their text."""
+    return [
         {
             "actor": actor,
             "entity": entity,
@@ -30,8 +33,25 @@ def record(
         }
         for field, old, new in changes
     ]
+
+
+def record(
+    entity: str,
+    entity_id: int,
+    action: str,
+    actor: str,
+    changes: Iterable[Change] = ((None, None, None),),
+    batch: ImportBatch | None = None,
+) -> None:
+    """Append one entry per (field, old, new); values are stored as their text."""
+    rows = entries(entity, entity_id, action, actor, changes, batch)
     if rows:
         AuditEntry.insert_many(rows).execute()
+
+
+def record_many(rows: Iterable[dict[str, Any]]) -> None:
+    """Append many `entries` at once (an import's thousands), stored as `record` stores them."""
+    insert_records(AuditEntry, rows)
 
 
 def history(entity: str, entity_id: int) -> list[AuditEntry]:

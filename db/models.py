@@ -123,6 +123,8 @@ class Firm(BaseModel):
 class MonthlyFigure(BaseModel):
     """Year-to-date (1–N月累计) figures of one firm for one month; December is the year."""
 
+    firm_id: int  # peewee's id accessor of the foreign key below, for type checkers
+
     firm = ForeignKeyField(Firm, backref="figures", on_delete="CASCADE")
     year = IntegerField()
     month = IntegerField()

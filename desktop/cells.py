@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from db.fields import to_fixed
@@ -218,7 +219,11 @@ def _float_noise(value: Any, fixed: Decimal, factor: Decimal) -> bool:
 
 def _exact_context(number: Decimal) -> decimal.Context:
     """A context in which multiplying `number` by a unit factor neither rounds nor overflows."""
-    digits = max(len(number.as_tuple().digits), 20) + 10
+    return _context(max(len(number.as_tuple().digits), 20) + 10)
+
+
+@lru_cache(maxsize=64)  # built once per precision, not per cell (`localcontext` works on a copy)
+def _context(digits: int) -> decimal.Context:
     return decimal.Context(prec=digits, Emin=decimal.MIN_EMIN, Emax=decimal.MAX_EMAX, traps=[decimal.InvalidOperation])
 
 
@@ -282,6 +287,8 @@ def _make_date(year: int, month: int, day: int) -> date:
 
 def _tidy(text: str) -> str:
     """Full-width forms folded, invisible characters dropped, outer whitespace removed."""
+    if text.isascii():
+        return text.strip()  # nothing to fold or drop: most cells, and an import reads millions
     return _INVISIBLE.sub("", clean(text)).strip()
 
 

@@ -16,8 +16,8 @@ from peewee import JOIN
 
 from db import audit
 from db.models import CultivationEntry, Firm, MonthlyFigure, Unit, database_proxy
+from desktop import registry, thresholds
 from desktop.errors import PeiyuError
-from desktop import thresholds
 from desktop.rules import annualised
 
 BASIC_INFO = "基础信息库"
@@ -189,8 +189,44 @@ def propose_basic(year: int, month: int) -> list[Proposal]:
     )
     out = [
         Proposal(
-            f.id, f.uscc, f.name, f.town.name if f.town else "", band[f.id][0], f"{band[f.id][1]}，在{limits.floor:.0f}-{limits.scale:.0f}万元之间"
+            f.id,
+            f.uscc,
+            f.name,
+            f.town.name if f.town else "",
+            band[f.id][0],
+            f"{band[f.id][1]}，在{limits.floor:.0f}-{limits.scale:.0f}万元之间",
         )
         for f in firms
     ]
     return sorted(out, key=lambda p: -p.revenue)
+
+
+def enter_many(reasons: dict[int, str], database: str, *, year: int, date_in: date, actor: str) -> int:
+    """Put several firms into a database at once, all or none; firms already there are left as they are."""
+    added = 0
+    with database_proxy.atomic():
+        for firm_id, reason in reasons.items():
+            if _active(firm_id, database) is None:
+                enter(firm_id, database, year=year, date_in=date_in, reason=reason, actor=actor)
+                added += 1
+    return added
+
+
+def mark_promoted(firm_ids: list[int], *, year: int, on: date, actor: str) -> int:
+    """已升规: set the status and the year of first entry, and close the firms' 规下 database stays."""
+    with database_proxy.atomic():
+        for firm_id in firm_ids:
+            registry.update_firm(firm_id, {"status": "已升规", "first_above_scale_year": year}, actor=actor)
+            for database in (BASIC_INFO, BASIC_POOL, KEY_POOL):
+                entry = _active(firm_id, database)
+                if entry is not None:
+                    leave(entry.id, date_out=max(on, entry.date_in), reason=f"{year}年已升规", actor=actor)
+    return len(firm_ids)
+
+
+def leave_many(entry_ids: list[int], *, date_out: date, reason: str, actor: str) -> int:
+    """Take several firms out at once with the same reason: all or none."""
+    with database_proxy.atomic():
+        for entry_id in entry_ids:
+            leave(entry_id, date_out=date_out, reason=reason, actor=actor)
+    return len(entry_ids)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from db import audit
+from db.bulk import roomy_page_cache
 from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from db.settings import get_setting, set_setting
 from desktop import cells, figures, industry, registry, units, uscc
@@ -28,9 +29,11 @@ from desktop.columns import ColumnMap, Target, layout_signature  # noqa: F401 (T
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FIELDS, FieldError, display, parse_value
 from desktop.layout import Layout, NoHeader, find_layout
+from desktop.lookups import Lookups
 from desktop.sheet_reader import UnreadableFile, read_sheet, sheet_names
 
 KEY_FIELDS = ("uscc", "name", "town", "industry_code")  # a problem here rejects the row
+_COMMIT_CHUNK = 1000  # rows stored per bulk insert: bounded memory, and progress (a cancel) between
 _MAPPING_SETTING = "import_mapping:"
 
 
@@ -186,10 +189,11 @@ def plan_import(
         return plan_import(path, sheet=sheet, mapping=mapping, progress=progress)
 
     _mark_duplicates(rows, layout)
+    known = _Known.fetch(layout, rows, towns, chains)
     total = len(rows)
     for done, row in enumerate(rows, start=1):
         if row.status != "skipped":
-            _compare(row, layout, towns, chains)
+            _compare(row, layout, known)
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
     return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
@@ -273,9 +277,35 @@ def _same_content(a: PlannedRow, b: PlannedRow) -> bool:
     return a.values == b.values and a.figures == b.figures
 
 
-def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str]) -> None:
+@dataclass
+class _Known:
+    """What the rows are compared with, fetched for the whole file at once, not per row."""
+
+    towns: set[str]
+    chains: set[str]
+    column_of: dict[str, str]  # firm field → "B 统一社会信用代码"
+    lookups: Lookups  # stored firms with the file's codes and names, townships, chains
+    figures: dict[figures.Month, MonthlyFigure]  # stored months of those firms in the file's periods
+
+    @classmethod
+    def fetch(cls, layout: Layout, rows: list[PlannedRow], towns: set[str], chains: set[str]) -> _Known:
+        rows = [r for r in rows if r.status != "skipped"]
+        codes = [r.values["uscc"] for r in rows if r.values.get("uscc")]
+        names = [r.values["name"] for r in rows if r.values.get("name") and not r.values.get("uscc")]
+        lookups = Lookups.prefetch(codes, names + [r.values["name"] for r in rows if r.values.get("name")])
+        stored = [lookups.firm_coded(c) for c in codes] + [lookups.live_firm_named(n) for n in names]
+        periods = {period for r in rows for period in r.figures}
+        firm_ids = {f.id for f in stored if f is not None}
+        column_of = {
+            c.target.key: _column(c) for c in layout.mapping if c.target is not None and c.target.kind == "firm"
+        }
+        months = figures.figures_of(firm_ids, periods) if firm_ids and periods else {}
+        return cls(towns, chains, column_of, lookups, months)
+
+
+def _compare(row: PlannedRow, layout: Layout, known: _Known) -> None:
     """Check the row's values as the registry would and work out what would change."""
-    column_of = {c.target.key: _column(c) for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
+    towns, chains, column_of = known.towns, known.chains, known.column_of
     town = row.values.get("town")
     if town and town not in towns:
         row.errors.append(
@@ -297,13 +327,9 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
         check = uscc.check(code)
         if not check.ok:
             row.errors.append(Issue(row.row, column_of["uscc"], code, check.message))
-        existing = Firm.get_or_none(Firm.uscc == code)
+        existing = known.lookups.firm_coded(code)
     else:
-        existing = (
-            Firm.get_or_none((Firm.name == row.values.get("name")) & Firm.deleted_at.is_null())
-            if row.values.get("name")
-            else None
-        )
+        existing = known.lookups.live_firm_named(row.values["name"]) if row.values.get("name") else None
         if existing is not None:
             row.warnings.append(
                 Issue(
@@ -329,17 +355,17 @@ def _compare(row: PlannedRow, layout: Layout, towns: set[str], chains: set[str])
         row.status = "error"
         return
     if existing is None:
-        problems, warnings = registry.validate(row.values)
+        problems, warnings = registry.validate(row.values, lookups=known.lookups)
         row.status = "new"
     else:
         row.firm_id = existing.id
         current = registry.editable_values(existing)
         row.values = {k: v for k, v in row.values.items() if k != "uscc" and _differs(k, current.get(k), v)}
-        problems, warnings = registry.validate(row.values, firm_id=existing.id)
+        problems, warnings = registry.validate(row.values, firm_id=existing.id, lookups=known.lookups)
         warnings = [w for w in warnings if "同名企业" not in w]
         row.changes = [(BY_KEY[k].label, _display(k, current.get(k)), _display(k, v)) for k, v in row.values.items()]
         for (year, month), values in row.figures.items():
-            stored = figures.figure_of(existing.id, year, month)
+            stored = known.figures.get((existing.id, year, month))
             for metric, new in values.items():
                 old = getattr(stored, metric) if stored is not None else None
                 if old != new:
@@ -437,7 +463,7 @@ def commit_import(
         raise PeiyuError(f"on_conflict 应为 update 或 skip，当前为“{on_conflict}”")
     todo = [r for r in plan.rows if r.status == "new" or (r.status == "changed" and on_conflict == "update")]
     inserted = updated = 0
-    with database_proxy.atomic():
+    with roomy_page_cache(), database_proxy.atomic():
         batch = ImportBatch.create(
             source_file=plan.path.name,
             source_sha256=_sha256(plan.path),
@@ -445,19 +471,25 @@ def commit_import(
             actor=actor,
             rows=len(plan.rows),
         )
-        for done, row in enumerate(todo, start=1):
-            if row.status == "new":
-                row.firm_id = registry.create_firm(row.values, actor=actor, batch=batch).firm_id
-                inserted += 1
-            else:
-                assert row.firm_id is not None
-                if row.values:
-                    registry.update_firm(row.firm_id, row.values, actor=actor, batch=batch)
-                updated += 1
-            for (year, month), values in row.figures.items():
-                figures.store(row.firm_id, year, month, values, actor=actor, batch=batch)
-            if progress and (done % 100 == 0 or done == len(todo)):
-                progress(done, len(todo))
+        # Checked against the database as it is now, in this transaction, not as when planned;
+        # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
+        lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
+        for start in range(0, len(todo), _COMMIT_CHUNK):
+            chunk = todo[start : start + _COMMIT_CHUNK]
+            new = [r for r in chunk if r.status == "new"]
+            created = registry.create_firms([r.values for r in new], actor=actor, batch=batch, lookups=lookups)
+            for row, change in zip(new, created, strict=True):
+                row.firm_id = change.firm_id
+            for row in chunk:
+                if row.status != "new" and row.values:
+                    assert row.firm_id is not None
+                    registry.update_firm(row.firm_id, row.values, actor=actor, batch=batch, lookups=lookups)
+            months = [(_stored_id(r), y, m, values) for r in chunk for (y, m), values in r.figures.items()]
+            figures.store_many(months, actor=actor, batch=batch, new_firms={c.firm_id for c in created})
+            inserted += len(new)
+            updated += len(chunk) - len(new)
+            if progress:
+                progress(start + len(chunk), len(todo))
         summary = preview_summary(plan, on_conflict)
         summary = ImportSummary(
             summary.rows,
@@ -479,6 +511,11 @@ def commit_import(
         batch.save()
         remember_mapping(plan.layout.headers, plan.layout.mapping)
     return summary
+
+
+def _stored_id(row: PlannedRow) -> int:
+    assert row.firm_id is not None  # set when planned (changed rows) or just now (new rows)
+    return row.firm_id
 
 
 def _sha256(path: Path) -> str:

@@ -65,16 +65,24 @@ def section_name(letter: str) -> str:
     return next((name for sec, _, _, name in _sections() if sec == letter), "")
 
 
+_SPACES = re.compile(r"\s")
+_CODE = re.compile(r"([A-T]?)(\d{2,4})")
+
+
 def normalise(raw: object) -> str:
-    return re.sub(r"\s", "", clean(raw)).upper()
+    return _SPACES.sub("", clean(raw)).upper()
 
 
 def check(raw: object) -> CodeCheck:
     """Validate an industry code; an empty value is allowed (not yet classified)."""
-    text = normalise(raw)
+    return _check(normalise(raw))
+
+
+@lru_cache(maxsize=1024)  # a file has a few hundred codes, each checked for many rows
+def _check(text: str) -> CodeCheck:
     if not text:
         return CodeCheck(None, None, None)
-    match = re.fullmatch(r"([A-T]?)(\d{2,4})", text)
+    match = _CODE.fullmatch(text)
     if not match:
         return CodeCheck(None, None, f"行业代码“{text}”格式不对，应为门类字母加2至4位数字，如 C3311")
     letter, digits = match.groups()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from desktop.text import clean
 
@@ -17,11 +18,12 @@ _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # What a clerk most likely meant when typing a letter the code never uses.
 _LOOKALIKE = {"I": "1", "O": "0", "S": "5", "V": "U", "Z": "2"}
+_SPACES_HYPHENS = re.compile(r"[\s\-]")
 
 
 def normalise(raw: object) -> str:
     """Trim, fold full-width forms, upper-case, drop inner spaces and hyphens."""
-    return re.sub(r"[\s\-]", "", clean(raw)).upper()
+    return _SPACES_HYPHENS.sub("", clean(raw)).upper()
 
 
 def _org_value(ch: str) -> int:
@@ -60,7 +62,12 @@ class UsccCheck:
 
 def check(raw: object) -> UsccCheck:
     """Validate a code; the problems say which position is wrong and what it should be."""
-    code = normalise(raw)
+    return _check(normalise(raw))
+
+
+# An import checks each code several times (reading, comparing, storing): remember the last ones.
+@lru_cache(maxsize=4096)
+def _check(code: str) -> UsccCheck:
     if not code:
         return UsccCheck(code, ("统一社会信用代码为空",))
     if len(code) != 18:

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import cultivation, firm_fields, industry, registry, uscc
+from desktop import cultivation, firm_fields, industry, registry, signals, uscc
 from desktop.firm_fields import FIELDS, GROUPS, FieldError
 from desktop.session import current_actor
 from ui.field_widgets import FieldWidget, shortcuts
 from ui.jobs import JobRunner
+from ui.trend_chart import TrendChart
 
 
 class FieldEdit(QUndoCommand):
@@ -100,6 +101,8 @@ class FirmEditor(QDialog):
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.tabs.addTab(self.history, "历史")
+        self.trend = TrendChart()
+        self.tabs.addTab(self.trend, "经营趋势")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存（Enter）")
@@ -132,6 +135,7 @@ class FirmEditor(QDialog):
             self.loaded = {key: w.value() for key, w in self.widgets.items()}
             self.current = dict(self.loaded)
             self.tabs.setTabEnabled(self.tabs.indexOf(self.history), False)
+            self.tabs.setTabEnabled(self.tabs.indexOf(self.trend), False)
         else:
             self._load(firm_id)
         self.resize(720, 620)
@@ -149,6 +153,8 @@ class FirmEditor(QDialog):
         for key in self.widgets:
             self.after_change(key, self.current[key], check_duplicates=False)
         self._fill_history(firm_id)
+        latest = signals.latest_period()
+        self.trend.show_firm(firm_id, latest[0] if latest else None)
         entries = cultivation.entries_of(firm_id)
         for entry in entries:
             row = self.entries.rowCount()

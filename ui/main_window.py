@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
 from desktop.session import current_actor
+from ui.cultivation_screen import CultivationScreen
 from ui.field_widgets import shortcuts
 from ui.firm_editor import FirmEditor
 from ui.import_history import ImportHistoryScreen
@@ -37,6 +38,7 @@ from ui.jobs import InlinePool, JobRunner
 from ui.monthly_screen import MonthlyScreen
 from ui.registry_screen import RegistryScreen
 from ui.settings_dialog import SettingsDialog
+from ui.signals_screen import SignalsScreen
 
 MAX_RECENT = 8
 
@@ -80,9 +82,18 @@ class MainWindow(QMainWindow):
         self.monthly = MonthlyScreen(self.runner)
         self.monthly.saved.connect(self.after_write)
         self.monthly.failed.connect(self.show_error)
+        self.candidates = SignalsScreen(self.runner, warnings=False)
+        self.warnings = SignalsScreen(self.runner, warnings=True)
+        self.cultivation = CultivationScreen(self.runner)
+        for screen in (self.candidates, self.warnings, self.cultivation):
+            screen.changed.connect(self._update_status)
+            screen.failed.connect(self.show_error)
         screens: tuple[tuple[str, QWidget], ...] = (
             ("企业名录", self.registry),
             ("月度填报", self.monthly),
+            ("升规候选", self.candidates),
+            ("退库预警", self.warnings),
+            ("培育库", self.cultivation),
             ("回收站", self.recycle),
             ("导入记录", self.import_history),
         )
@@ -217,9 +228,11 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(firm_list and not in_bin)
         self.restore_action.setEnabled(in_bin)
         self.copy_action.setEnabled(firm_list)
-        if isinstance(widget, MonthlyScreen):
+        if isinstance(widget, (MonthlyScreen, CultivationScreen)):
             widget.refresh_choices()
-        if isinstance(widget, (RegistryScreen, ImportHistoryScreen, MonthlyScreen)):
+        if isinstance(widget, SignalsScreen):
+            widget.show_latest_period()
+        if isinstance(widget, (RegistryScreen, ImportHistoryScreen, MonthlyScreen, SignalsScreen, CultivationScreen)):
             widget.reload()
 
     def reload(self) -> None:

@@ -30,7 +30,7 @@ def test_enter_leave_and_roster(firms):
     with pytest.raises(PeiyuError, match="已在"):
         cultivation.enter(firms["band"], cultivation.KEY_POOL, year=2026, date_in=date(2026, 3, 2), reason="", actor="张")
     lines = cultivation.roster(cultivation.KEY_POOL)
-    assert [(l.name, l.town, l.reason_in) for l in lines] == [("鑫华机械有限公司", "巴公镇", "预计年内达标")]
+    assert [(line.name, line.town, line.reason_in) for line in lines] == [("鑫华机械有限公司", "巴公镇", "预计年内达标")]
     with pytest.raises(PeiyuError, match="移出理由"):
         cultivation.leave(entry.id, date_out=date(2026, 12, 1), reason=" ", actor="张")
     with pytest.raises(PeiyuError, match="早于入库日期"):

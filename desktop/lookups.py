@@ -1,0 +1,152 @@
+"""What checking a firm's values looks up: the unit's townships and chains, and stored firms with the same code or name.
+
+`registry` checks every firm it writes against these. A clerk's single edit asks the database
+as it goes (`Lookups()`). An import asks once for every code and name in its file
+(`Lookups.prefetch`): a peewee query costs ~3 ms to build and run, so asking per row and per
+check took most of the time of importing 100,000 rows. A prefetched lookup answers from memory
+for the codes and names it was given and asks the database about anything else, so both kinds
+give the same answers. Firms a bulk create is about to store are `remember`ed, so later rows of
+the same call see them as they would see firms created one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from peewee import JOIN, Select
+
+from db.models import Firm, IndustryChain, Unit, database_proxy
+from desktop import units, uscc
+from desktop.text import clean
+
+_CHUNK = 900  # values per IN (…): under the 999 parameters old SQLite builds allow
+
+# A firm stored earlier in the same bulk call: (uscc, name, town id), made a Firm only when a
+# message needs one, since building 100,000 model objects costs more than the rest of the check.
+_Pending = tuple[str, str, Any]
+_Entry = Firm | _Pending
+
+
+class Lookups:
+    """Townships, chains and stored firms by code or name, as `registry` checks need them."""
+
+    def __init__(self) -> None:
+        self._towns: dict[str, Unit] | None = None
+        self._chains: dict[str, IndustryChain] | None = None
+        self._by_code: dict[str, _Entry | None] = {}  # every code asked about, None when unused
+        self._by_name: dict[str, list[_Entry]] = {}  # live firms by exact name, oldest first
+
+    @classmethod
+    def prefetch(cls, codes: Iterable[object], names: Iterable[object]) -> Lookups:
+        """Lookups that know, from a few queries, every stored firm with one of these codes or names."""
+        found = cls()
+        given = {str(c) for c in codes if c}
+        keys = given | {uscc.normalise(c) for c in given}  # `firm_with_code` normalises, the importer not
+        exact = {str(n) for n in names if n}
+        exact |= {clean(n) for n in exact}  # `firm_with_name` cleans, the importer not
+        found._by_code = dict.fromkeys(keys)
+        found._by_name = {n: [] for n in exact}
+        ids = {i for _, i in firm_ids_by("uscc", keys)} | {i for _, i in firm_ids_by("name", exact, live_only=True)}
+        for firm in firms_with_places(sorted(ids)):
+            if firm.uscc in found._by_code:
+                found._by_code[firm.uscc] = firm
+            if firm.name in found._by_name and firm.deleted_at is None:
+                found._by_name[firm.name].append(firm)
+        return found
+
+    # --- catalogue ----------------------------------------------------------------------------
+    def town(self, name: str) -> Unit | None:
+        """The own unit's township of this name (as `units.town_by_name`)."""
+        if self._towns is None:
+            self._towns = {}
+            for town in units.towns():
+                self._towns.setdefault(town.name, town)
+        return self._towns.get(name)
+
+    def chain(self, name: str) -> IndustryChain | None:
+        """The own unit's industry chain of this name (as `units.chain_by_name`)."""
+        if self._chains is None:
+            self._chains = {}
+            for chain in units.chains():
+                self._chains.setdefault(chain.name, chain)
+        return self._chains.get(name)
+
+    # --- firms --------------------------------------------------------------------------------
+    def firm_with_code(self, code: str | None, *, besides: int | None = None) -> Firm | None:
+        """Another firm (live or in the 回收站) that already has this code."""
+        if not code:
+            return None
+        return self.firm_coded(uscc.normalise(code), besides=besides)
+
+    def firm_coded(self, code: str, *, besides: int | None = None) -> Firm | None:
+        """The firm (live or in the 回收站) whose code is exactly `code`, other than `besides`."""
+        if code not in self._by_code:
+            return Firm.get_or_none((Firm.uscc == code) & (Firm.id != (besides or 0)))
+        entry = self._by_code[code]
+        firm = _firm(entry) if entry is not None else None
+        return firm if firm is not None and firm.id != (besides or 0) else None
+
+    def firm_with_name(self, name: str | None, *, besides: int | None = None) -> Firm | None:
+        """Another live firm with exactly this name (after cleaning it as typed)."""
+        if not name:
+            return None
+        return self.live_firm_named(clean(name), besides=besides)
+
+    def live_firm_named(self, name: str, *, besides: int | None = None) -> Firm | None:
+        """The oldest live firm named exactly `name`, other than `besides`."""
+        entries = self._by_name.get(name)
+        if entries is None:
+            return Firm.get_or_none((Firm.name == name) & (Firm.id != (besides or 0)) & Firm.deleted_at.is_null())
+        for entry in entries:
+            firm = _firm(entry)
+            if firm.id != (besides or 0):
+                return firm
+        return None
+
+    def remember(self, code: str, name: str, town_id: int | None) -> None:
+        """A firm about to be stored with this code and name, for the checks of later rows."""
+        entry: _Pending = (code, name, town_id)
+        self._by_code[code] = entry
+        self._by_name.setdefault(name, []).append(entry)
+
+
+def _firm(entry: _Entry) -> Firm:
+    if isinstance(entry, Firm):
+        return entry
+    code, name, town_id = entry
+    return Firm(uscc=code, name=name, town_id=town_id)
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def firm_ids_by(column: str, values: Iterable[str], *, live_only: bool = False) -> list[tuple[str, int]]:
+    """(value, id) of the firms whose `column` is one of `values`, in plain SQL: building a peewee
+    IN (…) of 100,000 values costs seconds, and a fresh import matches nothing anyway."""
+    found: list[tuple[str, int]] = []
+    table, field = Firm._meta.table_name, getattr(Firm, column).column_name
+    live = f' AND "{Firm.deleted_at.column_name}" IS NULL' if live_only else ""
+    for chunk in _chunks(sorted(values)):
+        marks = ", ".join([database_proxy.param] * len(chunk))
+        sql = f'SELECT "{field}", "id" FROM "{table}" WHERE "{field}" IN ({marks}){live}'
+        found.extend(database_proxy.execute_sql(sql, list(chunk)))
+    return found
+
+
+def with_places() -> Select:
+    """Firms with their township and chain loaded in the same query."""
+    return (
+        Firm.select(Firm, Unit, IndustryChain)
+        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id), attr="town")
+        .switch(Firm)
+        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id), attr="chain")
+    )
+
+
+def firms_with_places(ids: Sequence[int]) -> Iterator[Firm]:
+    """The firms with these ids, townships and chains loaded (no query per firm later)."""
+    for chunk in _chunks(ids):
+        yield from with_places().where(Firm.id.in_(list(chunk))).order_by(Firm.id)
