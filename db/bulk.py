@@ -38,27 +38,43 @@ def insert_records(model: type[Model], records: Iterable[Mapping[str, Any]]) -> 
     fields = [f for f in meta.sorted_fields if f is not meta.primary_key]
     name_of = {key: field.name for key, field in meta.combined.items()}  # "town_id" → "town"
     defaults = {field.name: default for field, default in meta.defaults.items()}
-    columns = [(f.name, f.db_value, defaults.get(f.name, _NO_DEFAULT)) for f in fields]
-    # Records of one caller share their keys; work out once per set of keys where each value goes.
-    layouts: dict[tuple[str, ...], list[tuple[str | None, Callable[[Any], Any], Any]]] = {}
+    # Records of one caller share their keys: work out once per set of keys where each value
+    # goes, so that a row is a copy of the constant defaults plus the record's own values.
+    layouts: dict[tuple[str, ...], _Layout] = {}
+
+    def layout_of(keys: tuple[str, ...]) -> _Layout:
+        given = {name_of[k]: k for k in keys}
+        template: list[Any] = []
+        own, computed = [], []
+        for i, f in enumerate(fields):
+            default = defaults.get(f.name, _NO_DEFAULT)
+            if f.name in given:
+                own.append((i, given[f.name], f.db_value))
+            elif callable(default):
+                computed.append((i, default, f.db_value))
+            template.append(None if default is _NO_DEFAULT or callable(default) else f.db_value(default))
+        return template, own, computed
 
     def row(record: Mapping[str, Any]) -> list[Any]:
         keys = tuple(record)
         layout = layouts.get(keys)
         if layout is None:
-            given = {name_of[k]: k for k in keys}
-            layout = layouts[keys] = [(given.get(name), convert, default) for name, convert, default in columns]
-        out = []
-        for key, convert, default in layout:
-            if key is not None:
-                out.append(convert(record[key]))
-            elif default is _NO_DEFAULT:
-                out.append(None)
-            else:
-                out.append(convert(default() if callable(default) else default))
+            layout = layouts[keys] = layout_of(keys)
+        template, own, computed = layout
+        out = template.copy()
+        for i, key, convert in own:
+            out[i] = convert(record[key])
+        for i, default, convert in computed:
+            out[i] = convert(default())
         return out
 
     insert_rows(model, fields, (row(r) for r in records))
+
+
+# (row of the constant defaults, (position, key, db_value) of given values, (position, default, db_value) of callables)
+_Layout = tuple[
+    list[Any], list[tuple[int, str, Callable[[Any], Any]]], list[tuple[int, Callable[[], Any], Callable[[Any], Any]]]
+]
 
 
 @contextmanager

@@ -39,6 +39,8 @@ _CURRENCY = ("¥", "￥")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
+_SPACES = re.compile(r"\s+")
+_SPLIT_DIGITS = re.compile(r"[0-9]\s+[0-9]")
 _SPACE_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]*)?")
 _EXCEL_ERROR = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
 _YMD = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})(?:\s*[-/.月]\s*([0-9]{1,2})\s*日?|\s*月?)")
@@ -102,6 +104,8 @@ def parse_integer(value: Any) -> Parsed:
     """A whole number such as 从业人员: "259", 259.0, "２５９", "259人" give 259; 259.5 is refused."""
     if is_empty(value):
         return Parsed(None)
+    if type(value) is int and abs(value) < 10**19:
+        return Parsed(value)  # what the general path below gives a number cell holding a whole number
     notes: list[str] = []
     if isinstance(value, str):
         text = _numeric_text(value, notes)
@@ -170,8 +174,8 @@ def _numeric_text(value: str, notes: list[str]) -> str:
 def _read_number(text: str, original: Any, notes: list[str]) -> Decimal:
     """`text` (folded, unit removed) as a Decimal: spaces, thousands commas, (12.5) negatives."""
     shown = _shown(original)
-    body = re.sub(r"\s+", "", text)
-    if re.search(r"[0-9]\s+[0-9]", text) and not _SPACE_GROUPED.fullmatch(text):
+    body = _SPACES.sub("", text)
+    if _SPLIT_DIGITS.search(text) and not _SPACE_GROUPED.fullmatch(text):
         notes.append(f"“{shown}”的数字中间有空格，已按{body}读取，请核对")
     negative = False
     if len(body) > 2 and body[0] == "(" and body[-1] == ")":
@@ -293,13 +297,13 @@ def _tidy(text: str) -> str:
 
 
 def _has_fullwidth(text: str) -> bool:
-    return any(0xFF01 <= ord(ch) <= 0xFF5E for ch in text)
+    return not text.isascii() and any(0xFF01 <= ord(ch) <= 0xFF5E for ch in text)
 
 
 def _refuse_formula(text: str, original: Any) -> None:
     if text.startswith("="):
         raise CellError(f"“{_shown(original)}”是公式，不是数值；请在Excel中“选择性粘贴→数值”后再导入")
-    if _EXCEL_ERROR.fullmatch(text.upper()):
+    if text.startswith("#") and _EXCEL_ERROR.fullmatch(text.upper()):  # every error value starts with #
         raise CellError(f"“{_shown(original)}”是Excel的错误值，不是数值")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from db.connection import DatabaseUnavailable, close_database, default_location, open_database
-from desktop import demo, importer, registry, units
+from desktop import demo, importer, registry, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
 
@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     firms.add_argument("--status")
     firms.add_argument("--limit", type=int, default=0, help="最多显示几家（0 为全部）")
     firms.add_argument("--json", action="store_true")
+
+    signal_report.add_commands(sub)  # candidates, warnings, anomalies
     return parser
 
 
@@ -167,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         elif args.command == "undo-import":
             _undo_import(args)
+        elif args.command in signal_report.COMMANDS:
+            return signal_report.run(args)
     except (PeiyuError, DatabaseUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

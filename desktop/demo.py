@@ -309,21 +309,29 @@ _AUDIT_FIELDS = (
 
 
 def _figures(rng: random.Random, firm_id: int, plan: _Plan, year: int, month: int, now: str) -> list[tuple]:
+    """Each metric grows by its own share of each month's revenue, so every cumulative series rises."""
     rows = []
+    shares = (rng.uniform(1.02, 1.1), rng.uniform(0.01, 0.09), rng.uniform(0.02, 0.05), plan.power)
     for y, annual, months in ((year - 1, plan.last_year, 12), (year, plan.last_year * (1 + plan.growth), month)):
         if plan.new_plant and y == year - 1:
             continue
+        totals = [0.0, 0.0, 0.0, 0.0]
+        previous = 0.0
         for m, revenue in enumerate(_cumulative(rng, annual, months), start=1):
+            increment = revenue - previous
+            previous = revenue
+            totals = [t + increment * share * rng.uniform(0.9, 1.1) for t, share in zip(totals, shares, strict=True)]
+            output, profit, tax, power = totals
             rows.append(
                 (
                     firm_id,
                     y,
                     m,
                     _scaled(revenue, 1),
-                    _scaled(revenue * rng.uniform(1.02, 1.1), 1),
-                    _scaled(revenue * rng.uniform(0.01, 0.09), 1),
-                    _scaled(revenue * rng.uniform(0.02, 0.05), 2),
-                    _scaled(revenue * plan.power * rng.uniform(0.9, 1.1), 2),
+                    _scaled(output, 1),
+                    _scaled(profit, 1),
+                    _scaled(tax, 2),
+                    _scaled(power, 2),
                     plan.employees,
                     "已审核",
                     1,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
 from desktop.errors import PeiyuError
@@ -56,12 +57,18 @@ def build_signal(*values: Any) -> Signal:
     return signal
 
 
-SortKey = tuple[bool, int, str, int]  # (no figures, −annualised units, code, rule rank)
+_NO_FIGURES = 1 << 62
 
 
-def in_order(keyed: list[tuple[SortKey, Signal]]) -> tuple[Signal, ...]:
-    """Highest annualised revenue first (firms without figures last), then by code and rule."""
-    keyed.sort(key=lambda pair: pair[0])
+def sort_key(annual_units: int | None, firm_id: int, rule_rank: int) -> int:
+    """One integer ordering signals by annualised revenue, highest first (firms without figures
+    last), then by firm and rule; an integer sorts several times faster than a tuple."""
+    first = _NO_FIGURES if annual_units is None else -annual_units
+    return ((first << 40) | firm_id) << 5 | rule_rank
+
+
+def in_order(keyed: list[tuple[int, Signal]]) -> tuple[Signal, ...]:
+    keyed.sort(key=itemgetter(0))
     return tuple(signal for _, signal in keyed)
 
 
@@ -122,11 +129,14 @@ def months_label(year: int, month: int) -> str:
     return "1月" if month == 1 else f"1-{month}月"
 
 
+def ytd_head(year: int, month: int) -> str:
+    """“1-10月累计 ”, “1月累计 ”, or “2026年全年 ” for December: what precedes a YTD amount."""
+    return f"{year}年全年 " if month == 12 else f"{months_label(year, month)}累计 "
+
+
 def ytd_text(year: int, month: int, units: int) -> str:
     """“1-10月累计 1712.0万元” or, for December, “2026年全年 2315.0万元” (from stored units)."""
-    if month == 12:
-        return f"{year}年全年 {wan_units(units)}万元"
-    return f"{months_label(year, month)}累计 {wan_units(units)}万元"
+    return f"{ytd_head(year, month)}{wan_units(units)}万元"
 
 
 def lag_prefix(data_month: int, period_month: int) -> str:

@@ -67,6 +67,7 @@ FIELDS: tuple[FirmField, ...] = (
 BY_KEY = {f.key: f for f in FIELDS}
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 _FALSE = {"否", "无", "n", "no", "false", "0", "×", ""}
+_PHONE_NOISE = re.compile(r"[\s()（）]")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
 
@@ -138,7 +139,7 @@ def _parse(field: FirmField, text: Any) -> Any:
     if kind == "decimal":
         return to_fixed(_number(text))
     if kind == "phone":
-        compact = re.sub(r"[\s()（）]", "", text)
+        compact = _PHONE_NOISE.sub("", text)
         if not _PHONE.fullmatch(compact):
             raise ValueError(f"“{text}”不是有效的电话号码（手机11位，座机如 0356-1234567）")
         return compact

@@ -20,7 +20,6 @@ from db.models import Firm, ManualFlag, WarningClearance, database_proxy
 from desktop import signal_rules as rules
 from desktop.errors import PeiyuError
 from desktop.explain import check_period
-from desktop.text import clean
 
 FLAG_ENTITY = "flag"
 WARNING_ENTITY = "warning"
@@ -34,7 +33,7 @@ def _live_firm(firm_id: int) -> Firm:
 
 
 def _required(text: str | None, what: str) -> str:
-    value = clean(text)
+    value = (text or "").strip()  # prose: keep the clerk's full-width punctuation
     if not value:
         raise PeiyuError(f"请填写{what}")
     return value

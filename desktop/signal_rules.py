@@ -13,9 +13,10 @@ Who is judged for what:
   接近规模标准 (黄色), 同比下降, and the 停产/半停产 status itself. A warning cleared for the same
   firm, period and rule is reported apart with its note and left out of the active list.
 
-Speed: one SQL query returns one tuple per firm (the latest month row found by an indexed
-correlated subquery, last December and last year's same month joined by the unique index);
-the rules run on integers, and only firms that raise a signal cost Decimals and text.
+Speed: one SQL query returns one tuple per firm (month N, last December and last year's same
+month, each one seek in the unique (firm, year, month) index); a second query finds the latest
+earlier month of the firms that have no month N, by an indexed correlated subquery. The rules
+run on stored integers; only firms that raise a signal cost Decimals and text.
 signals.py is the public face (with flags.py for the clerk's manual flags and clearances).
 """
 
@@ -33,7 +34,6 @@ from peewee import JOIN
 from db.models import Firm, ManualFlag, MonthlyFigure, Unit, WarningClearance, database_proxy
 from desktop.explain import (
     Signal,
-    SortKey,
     amount,
     build_signal,
     check_period,
@@ -43,10 +43,11 @@ from desktop.explain import (
     lag_prefix,
     month_of,
     plain,
+    sort_key,
     units_of,
     wan,
     wan_units,
-    ytd_text,
+    ytd_head,
 )
 from desktop.thresholds import Thresholds, load
 
@@ -56,7 +57,7 @@ CANDIDATE_RULES = (REACHED, NEW_PLANT, CLOSE, *FLAG_KINDS)
 BELOW, NEAR, DECLINE, STOPPED, HALF_STOPPED = "低于规模标准", "接近规模标准", "同比下降", "停产", "半停产"
 WARNING_RULES = (BELOW, NEAR, DECLINE, STOPPED, HALF_STOPPED)
 WARNING_LEVELS = {BELOW: "红色", NEAR: "黄色", DECLINE: "黄色", STOPPED: "红色", HALF_STOPPED: "黄色"}
-MANUAL_LEVEL = "人工"
+LEVEL_REACHED, LEVEL_CLOSE, MANUAL_LEVEL = "达标", "临近", "人工"
 
 NOT_CANDIDATE = frozenset({"规上", "已升规", "退库", "注销"})
 ABOVE_SCALE = frozenset({"规上", "已升规"})
@@ -194,9 +195,12 @@ class _Judge:
             (firm_id, signal): (note, by) for firm_id, signal, note, by in database_proxy.execute(clearances)
         }
         self.scale_text, self.close_text = plain(t.scale), plain(t.close)
-        self.candidates: list[tuple[SortKey, Signal]] = []
-        self.warnings: list[tuple[SortKey, Signal]] = []
-        self.cleared: list[tuple[SortKey, Signal]] = []
+        # the fixed parts of the sentences, per data month: “1-10月累计 ”, “截至8月（9-10月未填报），”
+        self.ytd_head = {m: ytd_head(year, m) for m in range(1, 13)}
+        self.lag = {m: lag_prefix(m, month) for m in range(1, 13)}
+        self.candidates: list[tuple[int, Signal]] = []
+        self.warnings: list[tuple[int, Signal]] = []
+        self.cleared: list[tuple[int, Signal]] = []
 
     def run(self, rows: Iterable[tuple[Any, ...]]) -> None:
         scale, close, amber, flags = self.scale, self.close, self.amber, self.flags
@@ -221,17 +225,18 @@ class _Judge:
             elif status not in NOT_CANDIDATE:
                 if start is not None and not isinstance(start, str):
                     start = start.isoformat()
+                new = start is not None and window_from <= start < window_to
                 if (
-                    (annual is not None and annual >= close)
+                    new
+                    or (annual is not None and annual >= close)
                     or (december is not None and december >= scale)
-                    or (start is not None and window_from <= start < window_to)
                     or row[0] in flags
                 ):
-                    self._candidate(row, annual)
+                    self._candidate(row, annual, new)
 
     def _add(
         self,
-        into: list[tuple[SortKey, Signal]],
+        into: list[tuple[int, Signal]],
         row: tuple[Any, ...],
         rule: str,
         level: str,
@@ -242,6 +247,9 @@ class _Judge:
         cleared: tuple[str, str] | None = None,
     ) -> None:
         firm_id, uscc, name, town_id = row[:4]
+        annualised = None
+        if annual is not None:
+            annualised = numbers.get("annualised") or amount(annual)
         signal = build_signal(
             firm_id,
             uscc,
@@ -249,61 +257,62 @@ class _Judge:
             self.towns.get(town_id),
             rule,
             level,
-            None if annual is None else amount(annual),
+            annualised,
             tuple(numbers.items()),
             text,
             row[7],
             flag_id,
             *(cleared or (None, None)),
         )
-        into.append(((annual is None, -(annual or 0), uscc, _ORDER[rule]), signal))
+        into.append((sort_key(annual, firm_id, _ORDER[rule]), signal))
 
-    def _level(self, m: int, revenue: int, forecast: int | None) -> tuple[str, dict[str, Decimal]]:
+    def _level(self, m: int, revenue: int, forecast: int | None, annual: int) -> tuple[str, dict[str, Decimal]]:
         """“1-10月累计 1712.0万元，年化 2054.4万元” (or 填报预计全年 …, or 2026年全年 …) and its numbers."""
         ytd = amount(revenue)
-        text = ytd_text(self.year, m, revenue)
+        text = f"{self.lag[m]}{self.ytd_head[m]}{wan_units(revenue)}万元"
         if m == 12:
-            return lag_prefix(m, self.month) + text, {"ytd": ytd, "annualised": ytd}
+            return text, {"ytd": ytd, "annualised": ytd}
+        expected = amount(annual)
         if forecast is not None:
-            text += f"，填报预计全年 {wan_units(forecast)}万元"
-            expected = amount(forecast)
-            return lag_prefix(m, self.month) + text, {"ytd": ytd, "annualised": expected, "forecast": expected}
-        annual = div_round(revenue * 12, m)
-        text += f"，年化 {wan_units(annual)}万元"
-        return lag_prefix(m, self.month) + text, {"ytd": ytd, "annualised": amount(annual)}
+            return f"{text}，填报预计全年 {wan_units(annual)}万元", {
+                "ytd": ytd,
+                "annualised": expected,
+                "forecast": expected,
+            }
+        return f"{text}，年化 {wan_units(annual)}万元", {"ytd": ytd, "annualised": expected}
 
-    def _candidate(self, row: tuple[Any, ...], annual: int | None) -> None:
+    def _candidate(self, row: tuple[Any, ...], annual: int | None, new: bool) -> None:
         firm_id, _, _, _, _, start, _, m, revenue, forecast, december, _ = row
         t, scale, into = self.t, self.scale, self.candidates
         if (annual is not None and annual >= scale) or (december is not None and december >= scale):
             parts: list[str] = []
             numbers: dict[str, Decimal] = {}
             if annual is not None and annual >= scale:
-                text, numbers = self._level(m, revenue, forecast)
+                text, numbers = self._level(m, revenue, forecast, annual)
                 parts.append(f"{text} ≥ {self.scale_text}万元")
             if december is not None and december >= scale:
                 numbers["last_year"] = amount(december)
                 parts.append(f"{self.year - 1}年全年 {wan_units(december)}万元 ≥ {self.scale_text}万元")
             numbers["threshold"] = t.scale
-            self._add(into, row, REACHED, REACHED, annual, numbers, "；".join(parts))
-        elif not self._new_plant(row, annual, start) and annual is not None and annual >= self.close:
-            text, numbers = self._level(m, revenue, forecast)
+            self._add(into, row, REACHED, LEVEL_REACHED, annual, numbers, "；".join(parts))
+        elif not (new and self._new_plant(row, annual, start)) and annual is not None and annual >= self.close:
+            text, numbers = self._level(m, revenue, forecast, annual)
             gap = scale - annual
-            numbers.update(threshold_close=t.close, threshold=t.scale, gap=amount(gap))
-            text += f" ≥ {self.close_text}万元，距 {self.scale_text}万元 差 {wan_units(gap)}万元"
-            self._add(into, row, CLOSE, "临近", annual, numbers, text)
-        for flag_id, kind, reason in self.flags.get(firm_id, ()):
-            numbers = {} if annual is None else {"annualised": amount(annual)}
-            self._add(into, row, kind, MANUAL_LEVEL, annual, numbers, f"{kind}：{reason}", flag_id)
+            numbers["threshold_close"] = t.close
+            numbers["threshold"] = t.scale
+            numbers["gap"] = amount(gap)
+            text = f"{text} ≥ {self.close_text}万元，距 {self.scale_text}万元 差 {wan_units(gap)}万元"
+            self._add(into, row, CLOSE, LEVEL_CLOSE, annual, numbers, text)
+        if firm_id in self.flags:
+            for flag_id, kind, reason in self.flags[firm_id]:
+                numbers = {} if annual is None else {"annualised": amount(annual)}
+                self._add(into, row, kind, MANUAL_LEVEL, annual, numbers, f"{kind}：{reason}", flag_id)
 
     def _new_plant(self, row: tuple[Any, ...], annual: int | None, start: object) -> bool:
         """新投产达效: production began within the window and this year's monthly run-rate × 12 ≥ scale."""
         began = month_of(start)
         m, revenue = row[7], row[8]
         if began is None or m is None:
-            return False
-        since = self.year * 12 + self.month - (began[0] * 12 + began[1])
-        if not 0 <= since < self.t.new_production_months:
             return False
         months = m - (began[1] if began[0] == self.year else 1) + 1  # months in production this year
         if months <= 0:
@@ -319,11 +328,13 @@ class _Judge:
             "run_rate_annual": amount(yearly),
             "threshold": self.t.scale,
         }
+        if annual is not None:
+            numbers["annualised"] = amount(annual)
         text = (
-            f"{lag_prefix(m, self.month)}{began[0]}年{began[1]}月投产，{ytd_text(self.year, m, revenue)}，"
+            f"{self.lag[m]}{began[0]}年{began[1]}月投产，{self.ytd_head[m]}{wan_units(revenue)}万元，"
             f"今年生产 {months} 个月，月均 {wan_units(monthly)}万元，折合全年 {wan_units(yearly)}万元 ≥ {self.scale_text}万元"
         )
-        self._add(self.candidates, row, NEW_PLANT, REACHED, annual, numbers, text)
+        self._add(self.candidates, row, NEW_PLANT, LEVEL_REACHED, annual, numbers, text)
         return True
 
     def _warn(self, row: tuple[Any, ...], annual: int | None) -> None:
@@ -331,30 +342,29 @@ class _Judge:
         t = self.t
 
         def add(rule: str, numbers: dict[str, Decimal], text: str) -> None:
+            if annual is not None and "annualised" not in numbers:
+                numbers["annualised"] = amount(annual)
             cleared = self.clearances.get((firm_id, rule))
             into = self.warnings if cleared is None else self.cleared
             self._add(into, row, rule, WARNING_LEVELS[rule], annual, numbers, text, cleared=cleared)
 
         if annual is not None and annual < self.amber:
             rule, limit = (BELOW, t.scale) if annual < self.scale else (NEAR, t.amber)
-            text, numbers = self._level(m, revenue, forecast)
+            text, numbers = self._level(m, revenue, forecast, annual)
             numbers["threshold"] = limit
             add(rule, numbers, f"{text} < {plain(limit)}万元")
         if same is not None and revenue is not None and same > 0 and (same - revenue) * 100 > t.yoy_decline * same:
             ytd, before = amount(revenue), amount(same)
             drop = exact((before - ytd) * 100 / before)
             compared = "比上年" if m == 12 else "比上年同期"
-            text = f"{lag_prefix(m, self.month)}{ytd_text(self.year, m, revenue)}，{compared} {wan_units(same)}万元下降{wan(drop)}%"
-            add(
-                DECLINE,
-                {"ytd": ytd, "same_period_last_year": before, "decline_pct": drop, "threshold_pct": t.yoy_decline},
-                text,
-            )
+            text = f"{self.lag[m]}{self.ytd_head[m]}{wan_units(revenue)}万元，{compared} {wan_units(same)}万元下降{wan(drop)}%"
+            numbers = {"ytd": ytd, "same_period_last_year": before, "decline_pct": drop, "threshold_pct": t.yoy_decline}
+            add(DECLINE, numbers, text)
         if status in STOPPED_STATUSES:
             numbers = {}
             text = f"企业状态为{status}"
-            if m is not None:
-                level_text, numbers = self._level(m, revenue, forecast)
+            if m is not None and annual is not None:
+                level_text, numbers = self._level(m, revenue, forecast, annual)
                 text += f"；{level_text}"
             add(status, numbers, text)
 

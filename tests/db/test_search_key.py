@@ -43,3 +43,28 @@ def test_polyphonic_characters_from_phrases() -> None:
 def test_query_kind() -> None:
     assert is_latin("xh") and is_latin("913501") and not is_latin("鑫华") and not is_latin("abc重庆")
     assert may_be_code("9135") and not may_be_code("xh") and not may_be_code("3d打印") and not may_be_code("91-35")
+
+
+def test_cached_syllables_are_exactly_pypinyins() -> None:
+    # db.search reads most names from per-character and per-word caches instead of calling
+    # lazy_pinyin on each; whatever the name, the syllables must be lazy_pinyin's own.
+    import random
+
+    from pypinyin import Style, lazy_pinyin
+
+    from db import search
+
+    rng = random.Random(1)
+    parts = (
+        "泽州县长治重庆银行朝阳乐山厦门单县石家庄大厦",  # places, some with polyphonic readings
+        "鑫恒瑞华宏盛泰兴嘉旭润达顺昌隆丰源晋泽腾金宇光凯永富通利新康长乐重行朝",
+        "煤机配件机械制造钢结构精密铸造建材水泥制品化工新材料科技食品酒业农产品加工再生资源耐火材料陶瓷电气设备",
+        "有限公司有限责任公司股份有限公司车间行长盛饭音乐单于",
+    )
+    names = ["", " ", "ABC科技", "鑫华（泽州）机械", "３Ｄ打印", "a b", "〇三", "重庆银行行长"]
+    for _ in range(3000):
+        names.append("".join(rng.choice(p) for p in parts for _ in range(rng.randint(1, 3))))
+    for name in names:
+        expected = lazy_pinyin(name, style=Style.NORMAL, errors=lambda run: "\0" + run)
+        assert search._syllables(name) == expected, name
+        assert search._syllables(name) == expected, name  # and again, from the caches

@@ -49,3 +49,13 @@ def test_chains_from_profile_when_none_set(database):
     units.init_unit("泽州县", "140525", "county", [units.SubUnitSpec("巴公镇")], [])
     demo.generate(3, seed=1, today=date(2026, 11, 21))
     assert "铸造" in [c.name for c in units.chains()]
+
+
+def test_every_cumulative_metric_rises_within_a_year(county):
+    demo.generate(40, seed=3, today=date(2026, 11, 21))
+    rows = MonthlyFigure.select().order_by(MonthlyFigure.firm, MonthlyFigure.year, MonthlyFigure.month)
+    for _, group in groupby(rows, key=lambda r: (r.firm_id, r.year)):
+        series = list(group)
+        for metric in ("revenue", "output_value", "tax", "electricity"):
+            values = [getattr(r, metric) for r in series]
+            assert values == sorted(values), metric

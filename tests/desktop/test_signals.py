@@ -1,0 +1,513 @@
+"""升规候选 and 退库预警: every rule against hand-computed numbers and the exact sentences a clerk reads."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from db import audit
+from db.models import MonthlyFigure, database_proxy
+from desktop import figures, registry, rules, signals, thresholds, uscc
+from desktop.errors import PeiyuError
+from desktop.explain import Signal, div_round, parse_period
+
+D = Decimal
+ACTOR = "测试员"
+_serial = itertools.count(1)
+
+
+def firm(status: str = "规下在库", *, start: str | None = None, first_year: int | None = None, name: str = "") -> int:
+    n = next(_serial)
+    values: dict[str, object] = {
+        "uscc": uscc.complete(f"91140525{n:08d}"),
+        "name": name or f"测试{n}机械有限公司",
+        "town": "巴公镇",
+        "industry_code": "C3311",
+        "status": status,
+    }
+    if start:
+        values["production_start"] = start
+    if first_year:
+        values["first_above_scale_year"] = str(first_year)
+    return registry.create_firm(values, actor=ACTOR).firm_id
+
+
+def month(firm_id: int, year: int, m: int, revenue: str | None, **more: str) -> None:
+    values = {k: D(v) for k, v in more.items()}
+    if revenue is not None:
+        values["revenue"] = D(revenue)
+    figures.store(firm_id, year, m, values, actor=ACTOR)
+
+
+def forecast(firm_id: int, year: int, m: int, value: str) -> None:
+    MonthlyFigure.update(forecast_annual_revenue=D(value)).where(
+        (MonthlyFigure.firm == firm_id) & (MonthlyFigure.year == year) & (MonthlyFigure.month == m)
+    ).execute()
+
+
+def of(items: tuple[Signal, ...] | list[Signal], firm_id: int) -> list[Signal]:
+    return [s for s in items if s.firm_id == firm_id]
+
+
+def only(items: tuple[Signal, ...] | list[Signal], firm_id: int) -> Signal:
+    [signal] = of(items, firm_id)
+    return signal
+
+
+# ---- promotion candidates -------------------------------------------------------------------
+
+
+def test_reached_on_annualised_revenue(county):
+    f = firm()
+    month(f, 2026, 10, "1712")
+    s = only(signals.candidate_signals(2026, 10), f)
+    assert (s.rule, s.level, s.annualised, s.data_month) == ("已达标", "达标", D("2054.4000"), 10)
+    assert s.explanation == "1-10月累计 1712.0万元，年化 2054.4万元 ≥ 2000万元"
+    assert s.values == {"ytd": D("1712.0000"), "annualised": D("2054.4000"), "threshold": D(2000)}
+    assert (s.uscc, s.town) == (registry.get_firm(f).uscc, "巴公镇")
+
+
+def test_reached_on_last_full_year_alone_and_with_this_year(county):
+    last_year_only, both = firm(), firm()
+    month(last_year_only, 2025, 12, "2315")
+    month(last_year_only, 2026, 10, "1000")  # annualised 1200: below even the close band
+    month(both, 2025, 12, "2315")
+    month(both, 2026, 10, "1712")
+    found = signals.candidate_signals(2026, 10)
+    s = only(found, last_year_only)
+    assert (s.rule, s.annualised) == ("已达标", D("1200.0000"))
+    assert s.explanation == "2025年全年 2315.0万元 ≥ 2000万元"
+    assert s.values == {"last_year": D("2315.0000"), "threshold": D(2000)}
+    assert only(found, both).explanation == (
+        "1-10月累计 1712.0万元，年化 2054.4万元 ≥ 2000万元；2025年全年 2315.0万元 ≥ 2000万元"
+    )
+
+
+def test_close_band_and_its_edges(county):
+    close, at_floor, below, just_reached, just_short = firm(), firm(), firm(), firm(), firm()
+    month(close, 2026, 10, "1400")
+    month(at_floor, 2026, 10, "1250")  # annualised exactly 1500
+    month(below, 2026, 10, "1249.99")  # 1499.988
+    month(just_reached, 2026, 10, "1666.6667")  # 2000.00004 → 2000.0000, as rules.annualised rounds
+    month(just_short, 2026, 10, "1666.6666")  # 1999.99992 → 1999.9999
+    found = signals.candidate_signals(2026, 10)
+    s = only(found, close)
+    assert (s.rule, s.level) == ("临近达标", "临近")
+    assert s.explanation == "1-10月累计 1400.0万元，年化 1680.0万元 ≥ 1500万元，距 2000万元 差 320.0万元"
+    assert s.values == {
+        "ytd": D("1400.0000"),
+        "annualised": D("1680.0000"),
+        "threshold_close": D(1500),
+        "threshold": D(2000),
+        "gap": D("320.0000"),
+    }
+    assert (
+        only(found, at_floor).explanation
+        == "1-10月累计 1250.0万元，年化 1500.0万元 ≥ 1500万元，距 2000万元 差 500.0万元"
+    )
+    assert of(found, below) == []
+    assert only(found, just_reached).rule == "已达标"
+    assert only(found, just_reached).annualised == rules.annualised(D("1666.6667"), 10) == D("2000.0000")
+    assert only(found, just_short).rule == "临近达标"
+    assert only(found, just_short).values["gap"] == D("0.0001")
+
+
+def test_january(county):
+    f = firm()
+    month(f, 2026, 1, "180")
+    s = only(signals.candidate_signals(2026, 1), f)
+    assert s.explanation == "1月累计 180.0万元，年化 2160.0万元 ≥ 2000万元"
+
+
+def test_missing_months_use_the_latest_month_and_say_so(county):
+    two_missing, one_missing, empty_october, deleted_october = firm(), firm(), firm(), firm()
+    month(two_missing, 2026, 7, "900")
+    month(two_missing, 2026, 8, "1100")
+    month(two_missing, 2026, 11, "5000")  # after the period: not used
+    month(one_missing, 2026, 9, "1400")
+    month(empty_october, 2026, 9, "1400")
+    month(empty_october, 2026, 10, None, electricity="50")  # a row without revenue does not count
+    month(deleted_october, 2026, 9, "1400")
+    month(deleted_october, 2026, 10, "9000")
+    MonthlyFigure.update(deleted_at=datetime.now()).where(
+        (MonthlyFigure.firm == deleted_october) & (MonthlyFigure.month == 10)
+    ).execute()
+    found = signals.candidate_signals(2026, 10)
+    s = only(found, two_missing)
+    assert s.data_month == 8 and s.annualised == D("1650.0000")
+    assert s.explanation == (
+        "截至8月（9-10月未填报），1-8月累计 1100.0万元，年化 1650.0万元 ≥ 1500万元，距 2000万元 差 350.0万元"
+    )
+    expected = "截至9月（10月未填报），1-9月累计 1400.0万元，年化 1866.7万元 ≥ 1500万元，距 2000万元 差 133.3万元"
+    for f in (one_missing, empty_october, deleted_october):
+        s = only(found, f)
+        assert (s.explanation, s.data_month, s.annualised) == (expected, 9, D("1866.6667"))
+
+
+def test_new_production_mid_year(county):
+    f = firm(start="2026-05-10")
+    month(f, 2026, 10, "1100")  # annualised 1320, but produced only May–October
+    s = only(signals.candidate_signals(2026, 10), f)
+    assert (s.rule, s.level, s.annualised) == ("新投产达效", "达标", D("1320.0000"))
+    assert s.explanation == (
+        "2026年5月投产，1-10月累计 1100.0万元，今年生产 6 个月，月均 183.3万元，折合全年 2200.0万元 ≥ 2000万元"
+    )
+    assert s.values == {
+        "ytd": D("1100.0000"),
+        "months_in_production": D(6),
+        "run_rate": D("183.3333"),
+        "run_rate_annual": D("2200.0000"),
+        "threshold": D(2000),
+        "annualised": D("1320.0000"),
+    }
+
+
+def test_new_production_that_started_last_year(county):
+    recent, too_old, plain = firm(start="2025-11-01"), firm(start="2025-03-15"), firm(start="2025-12-20")
+    for f in (recent, too_old):
+        month(f, 2026, 3, "510")
+        forecast(f, 2026, 3, "1800")  # the clerk expects less than 510 ÷ 3 × 12 = 2040
+    month(plain, 2026, 3, "510")
+    found = signals.candidate_signals(2026, 3)
+    assert only(found, recent).explanation == (
+        "2025年11月投产，1-3月累计 510.0万元，今年生产 3 个月，月均 170.0万元，折合全年 2040.0万元 ≥ 2000万元"
+    )
+    # 12 months after 2025-03 the firm is no longer new: only its forecast counts
+    assert only(found, too_old).explanation == (
+        "1-3月累计 510.0万元，填报预计全年 1800.0万元 ≥ 1500万元，距 2000万元 差 200.0万元"
+    )
+    # started last year, so it produced all three months: its run-rate is its annualised revenue → 已达标
+    assert [s.rule for s in of(found, plain)] == ["已达标"]
+
+
+def test_production_start_on_a_leap_day(county):
+    f = firm(start="2024-02-29")
+    month(f, 2024, 10, "1500")
+    month(f, 2025, 1, "170")
+    forecast(f, 2025, 1, "1200")
+    month(f, 2025, 2, "340")
+    forecast(f, 2025, 2, "1200")
+    s = only(signals.candidate_signals(2024, 10), f)
+    assert s.explanation == (
+        "2024年2月投产，1-10月累计 1500.0万元，今年生产 9 个月，月均 166.7万元，折合全年 2000.0万元 ≥ 2000万元"
+    )
+    assert (s.values["run_rate"], s.values["run_rate_annual"]) == (D("166.6667"), D("2000.0000"))
+    # January 2025 is the 12th month since February 2024; February 2025 is not within 12 months
+    assert only(signals.candidate_signals(2025, 1), f).explanation == (
+        "2024年2月投产，1月累计 170.0万元，今年生产 1 个月，月均 170.0万元，折合全年 2040.0万元 ≥ 2000万元"
+    )
+    assert of(signals.candidate_signals(2025, 2), f) == []
+
+
+def test_december_is_the_full_year(county):
+    reached, close, forecast_ignored = firm(), firm(), firm()
+    above = firm("规上", first_year=2020)
+    month(reached, 2025, 12, "2315")
+    month(close, 2025, 12, "1900")
+    month(forecast_ignored, 2025, 12, "1900")
+    forecast(forecast_ignored, 2025, 12, "3000")
+    month(above, 2024, 12, "2400")
+    month(above, 2025, 12, "1800")
+    report = signals.compute(2025, 12)
+    s = only(report.candidates, reached)
+    assert (s.explanation, s.annualised) == ("2025年全年 2315.0万元 ≥ 2000万元", D("2315.0000"))
+    expected = "2025年全年 1900.0万元 ≥ 1500万元，距 2000万元 差 100.0万元"
+    assert only(report.candidates, close).explanation == expected
+    assert only(report.candidates, forecast_ignored).explanation == expected
+    assert [(s.rule, s.explanation) for s in of(report.warnings, above)] == [
+        ("低于规模标准", "2025年全年 1800.0万元 < 2000万元"),
+        ("同比下降", "2025年全年 1800.0万元，比上年 2400.0万元下降25.0%"),
+    ]
+
+
+def test_forecast_overrides_annualised_revenue_both_ways(county):
+    up, down = firm(), firm()
+    month(up, 2026, 10, "1400")
+    forecast(up, 2026, 10, "2100")
+    month(down, 2026, 10, "1712")
+    forecast(down, 2026, 10, "1600")
+    found = signals.candidate_signals(2026, 10)
+    s = only(found, up)
+    assert (s.rule, s.annualised) == ("已达标", D("2100.0000"))
+    assert s.explanation == "1-10月累计 1400.0万元，填报预计全年 2100.0万元 ≥ 2000万元"
+    assert s.values == {
+        "ytd": D("1400.0000"),
+        "annualised": D("2100.0000"),
+        "forecast": D("2100.0000"),
+        "threshold": D(2000),
+    }
+    assert only(found, down).explanation == (
+        "1-10月累计 1712.0万元，填报预计全年 1600.0万元 ≥ 1500万元，距 2000万元 差 400.0万元"
+    )
+
+
+# ---- exit warnings --------------------------------------------------------------------------
+
+
+def test_exit_warnings_red_amber_and_their_edges(county):
+    red, amber, safe, promoted = (
+        firm("规上", first_year=2019),
+        firm("规上", first_year=2019),
+        firm("规上"),
+        firm("已升规"),
+    )
+    month(red, 2025, 10, "1600")  # down 6.25%: not a decline warning
+    month(red, 2026, 10, "1500")
+    month(amber, 2026, 10, "1750")
+    month(safe, 2026, 10, "1833.3333")  # annualised 2199.99996 → 2200.0000: not below 2200
+    month(promoted, 2026, 10, "1700")
+    warnings = signals.exit_warnings(2026, 10)
+    s = only(warnings, red)
+    assert (s.rule, s.level, s.annualised) == ("低于规模标准", "红色", D("1800.0000"))
+    assert s.explanation == "1-10月累计 1500.0万元，年化 1800.0万元 < 2000万元"
+    assert s.values == {"ytd": D("1500.0000"), "annualised": D("1800.0000"), "threshold": D(2000)}
+    s = only(warnings, amber)
+    assert (s.rule, s.level) == ("接近规模标准", "黄色")
+    assert s.explanation == "1-10月累计 1750.0万元，年化 2100.0万元 < 2200万元"
+    assert of(warnings, safe) == []
+    assert only(warnings, promoted).explanation == "1-10月累计 1700.0万元，年化 2040.0万元 < 2200万元"
+    candidates = signals.candidate_signals(2026, 10)
+    assert all(s.firm_id not in (red, amber, safe, promoted) for s in candidates)
+
+
+def test_year_on_year_decline(county):
+    down, exactly_20 = firm("规上"), firm("规上")
+    month(down, 2025, 10, "4000")
+    month(down, 2026, 10, "3000")
+    month(exactly_20, 2025, 10, "4000")
+    month(exactly_20, 2026, 10, "3200")
+    warnings = signals.exit_warnings(2026, 10)
+    s = only(warnings, down)
+    assert (s.rule, s.level) == ("同比下降", "黄色")
+    assert s.explanation == "1-10月累计 3000.0万元，比上年同期 4000.0万元下降25.0%"
+    assert s.values == {
+        "ytd": D("3000.0000"),
+        "same_period_last_year": D("4000.0000"),
+        "decline_pct": D("25.0000"),
+        "threshold_pct": D(20),
+        "annualised": D("3600.0000"),
+    }
+    assert of(warnings, exactly_20) == []
+
+
+def test_decline_compares_the_same_month_when_months_are_missing(county):
+    f = firm("规上")
+    month(f, 2025, 8, "3000")
+    month(f, 2025, 10, "4000")
+    month(f, 2026, 8, "2000")
+    [s] = signals.exit_warnings(2026, 10)
+    assert s.explanation == "截至8月（9-10月未填报），1-8月累计 2000.0万元，比上年同期 3000.0万元下降33.3%"
+    assert s.values["decline_pct"] == D("33.3333")
+
+
+def test_stopped_firms(county):
+    stopped, half, small_stopped = firm("停产", first_year=2018), firm("半停产", first_year=2018), firm("停产")
+    month(stopped, 2026, 10, "800")
+    month(small_stopped, 2026, 10, "1712")
+    report = signals.compute(2026, 10)
+    assert [(s.rule, s.level, s.explanation) for s in of(report.warnings, stopped)] == [
+        ("低于规模标准", "红色", "1-10月累计 800.0万元，年化 960.0万元 < 2000万元"),
+        ("停产", "红色", "企业状态为停产；1-10月累计 800.0万元，年化 960.0万元"),
+    ]
+    s = only(report.warnings, half)
+    assert (s.rule, s.level, s.explanation, s.annualised) == ("半停产", "黄色", "企业状态为半停产", None)
+    # a stopped firm that was never above scale is still a (below-scale) candidate
+    assert of(report.warnings, small_stopped) == []
+    assert only(report.candidates, small_stopped).rule == "已达标"
+    assert of(report.candidates, stopped) == of(report.candidates, half) == []
+
+
+def test_cleared_warning_is_reported_apart_with_its_note(county):
+    f = firm("规上", name="晋泽钢结构有限公司")
+    month(f, 2025, 9, "1900")
+    month(f, 2025, 10, "2000")
+    month(f, 2026, 9, "1400")
+    month(f, 2026, 10, "1500")
+    clearance = signals.clear_warning(f, 2026, 10, "低于规模标准", "10月设备检修，11月已恢复生产", "王科长")
+    report = signals.compute(2026, 10)
+    assert [s.rule for s in report.warnings] == ["同比下降"]
+    [cleared] = report.cleared
+    assert (cleared.rule, cleared.cleared_note, cleared.cleared_by) == (
+        "低于规模标准",
+        "10月设备检修，11月已恢复生产",
+        "王科长",
+    )
+    assert cleared.explanation == "1-10月累计 1500.0万元，年化 1800.0万元 < 2000万元"
+    # only for that period
+    assert [s.rule for s in signals.exit_warnings(2026, 9)] == ["低于规模标准", "同比下降"]
+    [entry] = audit.history("warning", clearance)
+    assert entry.action == "消除" and entry.actor == "王科长" and "10月设备检修" in (entry.new_value or "")
+
+
+@pytest.mark.parametrize(
+    ("signal", "note", "message"),
+    [
+        ("低于规模标准", "  ", "请填写消除预警的说明"),
+        ("红色", "已核实", "退库预警应为 低于规模标准、接近规模标准、同比下降、停产、半停产 之一"),
+        ("接近规模标准", "已核实", "2026年10月没有“接近规模标准”预警，无需消除"),
+    ],
+)
+def test_clearing_a_warning_is_checked(county, signal, note, message):
+    f = firm("规上")
+    month(f, 2026, 10, "1500")
+    with pytest.raises(PeiyuError) as err:
+        signals.clear_warning(f, 2026, 10, signal, note, ACTOR)
+    assert message in str(err.value)
+    assert len(signals.exit_warnings(2026, 10)) == 1
+
+
+def test_a_warning_is_cleared_once(county):
+    f = firm("规上")
+    month(f, 2026, 10, "1500")
+    signals.clear_warning(f, 2026, 10, "低于规模标准", "已核实", ACTOR)
+    with pytest.raises(PeiyuError, match="已经消除"):
+        signals.clear_warning(f, 2026, 10, "低于规模标准", "再次", ACTOR)
+
+
+# ---- manual flags ---------------------------------------------------------------------------
+
+
+def test_manual_flags(county):
+    merging, close = firm(), firm()
+    month(close, 2026, 10, "1400")
+    merge_flag = signals.add_flag(merging, "重组升规", "与同类企业鑫达机械合并", 2026, ACTOR)
+    other_flag = signals.add_flag(close, "其他", "新签大额订单", 2026, ACTOR)
+    signals.add_flag(close, "限上转规", "去年的标记", 2025, ACTOR)
+    found = signals.candidate_signals(2026, 10)
+    s = only(found, merging)
+    assert (s.rule, s.level, s.annualised, s.flag_id) == ("重组升规", "人工", None, merge_flag)
+    assert s.explanation == "重组升规：与同类企业鑫达机械合并"
+    assert [(s.rule, s.explanation) for s in of(found, close)] == [
+        ("临近达标", "1-10月累计 1400.0万元，年化 1680.0万元 ≥ 1500万元，距 2000万元 差 320.0万元"),
+        ("其他", "其他：新签大额订单"),
+    ]
+    assert only(found, merging) is found[-1]  # no figures: listed last
+    signals.clear_flag(other_flag, "订单取消", ACTOR)
+    assert [s.rule for s in of(signals.candidate_signals(2026, 10), close)] == ["临近达标"]
+    assert [e.action for e in audit.history("flag", other_flag)] == ["撤销", "新增"]
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "reason", "message"),
+    [
+        ("规下在库", "升规", "理由", "人工标记应为 重组升规、限上转规、其他 之一"),
+        ("规下在库", "其他", " ", "请填写标记理由"),
+        ("规上", "其他", "理由", "的状态为规上，不能作为升规候选企业标记"),
+        ("退库", "其他", "理由", "的状态为退库"),
+    ],
+)
+def test_flags_are_checked(county, status, kind, reason, message):
+    f = firm(status)
+    with pytest.raises(PeiyuError) as err:
+        signals.add_flag(f, kind, reason, 2026, ACTOR)
+    assert message in str(err.value)
+
+
+def test_flag_twice_and_clear_twice_are_refused(county):
+    f = firm()
+    flag = signals.add_flag(f, "限上转规", "商贸企业转为工业", 2026, ACTOR)
+    with pytest.raises(PeiyuError, match="已有2026年的“限上转规”标记"):
+        signals.add_flag(f, "限上转规", "again", 2026, ACTOR)
+    with pytest.raises(PeiyuError, match="请填写撤销说明"):
+        signals.clear_flag(flag, "", ACTOR)
+    signals.clear_flag(flag, "已核实不符合", ACTOR)
+    with pytest.raises(PeiyuError, match="已于 .* 撤销"):
+        signals.clear_flag(flag, "again", ACTOR)
+
+
+# ---- order, exclusions, settings, speed -------------------------------------------------------
+
+
+def test_order_and_exclusions(county):
+    low, high, middle, gone, dropped, no_figures = firm(), firm(), firm(), firm(), firm("退库"), firm()
+    month(low, 2026, 10, "1300")
+    month(high, 2026, 10, "3000")
+    month(middle, 2026, 10, "1700")
+    month(gone, 2026, 10, "5000")
+    month(dropped, 2026, 10, "5000")
+    month(no_figures, 2025, 12, "2100")
+    registry.delete_firm(gone, actor=ACTOR)
+    assert [s.firm_id for s in signals.candidate_signals(2026, 10)] == [high, middle, low, no_figures]
+
+
+def test_thresholds_from_the_settings(county):
+    reached, close, amber, down, young = firm(), firm(), firm("规上"), firm("规上"), firm(start="2026-07-01")
+    month(reached, 2026, 10, "1600")
+    month(close, 2026, 10, "1200")
+    month(amber, 2026, 10, "2000")
+    month(down, 2025, 10, "4000")
+    month(down, 2026, 10, "3400")
+    month(young, 2026, 10, "500")  # July–October: 125 a month, 1500 a year
+    changed = replace(
+        thresholds.load(),
+        scale=D(1800),
+        close=D(1400),
+        amber=D(2500),
+        yoy_decline=D(10),
+        new_production_months=3,
+    )
+    thresholds.save(changed, actor=ACTOR)
+    report = signals.compute(2026, 10)
+    assert only(report.candidates, reached).explanation == "1-10月累计 1600.0万元，年化 1920.0万元 ≥ 1800万元"
+    assert only(report.candidates, close).explanation == (
+        "1-10月累计 1200.0万元，年化 1440.0万元 ≥ 1400万元，距 1800万元 差 360.0万元"
+    )
+    assert only(report.warnings, amber).explanation == "1-10月累计 2000.0万元，年化 2400.0万元 < 2500万元"
+    assert only(report.warnings, down).explanation == "1-10月累计 3400.0万元，比上年同期 4000.0万元下降15.0%"
+    assert of(report.candidates, young) == []  # July is not within the last 3 months of October
+    # an explicit Thresholds wins over the setting
+    default = signals.compute(2026, 10, thresholds.Thresholds())
+    assert of(default.candidates, reached)[0].rule == "临近达标"
+
+
+def test_one_query_whatever_the_number_of_firms(county):
+    def queries_for(firms: int) -> int:
+        for _ in range(firms):
+            f = firm()
+            month(f, 2026, 9, "1700")
+            month(f, 2026, 10, "1800")
+        db = database_proxy.obj
+        executed = []
+        original = db.execute_sql
+
+        def counting(sql, params=None, *args, **kwargs):
+            executed.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        db.execute_sql = counting
+        try:
+            signals.compute(2026, 10)
+        finally:
+            del db.execute_sql
+        return len(executed)
+
+    assert queries_for(2) == queries_for(40) <= 5
+
+
+@given(ytd=st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False), m=st.integers(1, 12))
+def test_integer_annualising_matches_the_rules_module(ytd, m):
+    units = int(ytd * 10_000)
+    assert D(div_round(units * 12, m)).scaleb(-4) == rules.annualised(ytd, m)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026-10", (2026, 10)), ("2026-1", (2026, 1)), ("2026/03", (2026, 3)), ("2026年12月", (2026, 12))],
+)
+def test_parse_period(text, expected):
+    assert parse_period(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2026-13", "月份应在1到12之间"), ("26-10", "格式不对"), ("1999-10", "年份应在2000到2100之间"), ("", "格式不对")],
+)
+def test_parse_period_refuses(text, message):
+    with pytest.raises(PeiyuError, match=message):
+        parse_period(text)
