@@ -97,10 +97,6 @@ class JobRunner(QObject):
 
         def finish() -> None:
             self._running.discard(job)
-            # Drop the connections: they tie the job, its signals and the callers' closures in a
-            # cycle that PySide cannot always free safely at interpreter exit.
-            for signal in (job.signals.done, job.signals.failed, job.signals.progress):
-                signal.disconnect()
             if not self._running:
                 self.busy_changed.emit(False)
 
