@@ -82,10 +82,11 @@ class MainWindow(QMainWindow):
         self.monthly = MonthlyScreen(self.runner)
         self.monthly.saved.connect(self.after_write)
         self.monthly.failed.connect(self.show_error)
-        self.candidates = SignalsScreen(self.runner, warnings=False)
-        self.warnings = SignalsScreen(self.runner, warnings=True)
+        self.candidates = SignalsScreen(self.runner, kind="candidates")
+        self.warnings = SignalsScreen(self.runner, kind="warnings")
+        self.anomalies = SignalsScreen(self.runner, kind="anomalies")
         self.cultivation = CultivationScreen(self.runner)
-        for screen in (self.candidates, self.warnings, self.cultivation):
+        for screen in (self.candidates, self.warnings, self.anomalies, self.cultivation):
             screen.changed.connect(self._update_status)
             screen.failed.connect(self.show_error)
         screens: tuple[tuple[str, QWidget], ...] = (
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
             ("月度填报", self.monthly),
             ("升规候选", self.candidates),
             ("退库预警", self.warnings),
+            ("数据异常", self.anomalies),
             ("培育库", self.cultivation),
             ("回收站", self.recycle),
             ("导入记录", self.import_history),

@@ -1,7 +1,8 @@
-"""升规候选 and 退库预警: the firms the rules point at for a month, each with its reason in numbers.
+"""升规候选, 退库预警 and 数据异常: the firms the rules point at for a month, each with its reason in numbers.
 
 From the candidate list the clerk moves firms into the “小升规”重点培育库, marks them 已升规 or
-adds a manual flag; from the warning list a warning is cleared with a note.
+adds a manual flag; from the warning list a warning is cleared with a note; the anomaly list
+says which figures to check with the firm (revenue against power use and tax, falls, jumps).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import cultivation, signals
+from desktop import cultivation, plausibility, signals
 from desktop.session import current_actor
 from ui.jobs import JobRunner
 
@@ -44,10 +45,11 @@ class SignalsScreen(QWidget):
     changed = QtSignal()
     failed = QtSignal(str)
 
-    def __init__(self, runner: JobRunner, *, warnings: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: JobRunner, *, kind: str, parent: QWidget | None = None) -> None:
+        """kind: "candidates", "warnings" or "anomalies"."""
         super().__init__(parent)
         self.runner = runner
-        self.warnings = warnings
+        self.kind = kind
         self.items: list[signals.Signal] = []
         today = date.today()
         self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year, suffix=" 年")
@@ -64,11 +66,11 @@ class SignalsScreen(QWidget):
         for widget in (QLabel("期间"), self.year, self.month, self.count):
             bar.addWidget(widget)
         bar.addStretch()
-        if warnings:
+        if kind == "warnings":
             self.clear_button = QPushButton("解除所选预警…")
             self.clear_button.clicked.connect(self.clear_selected)
             bar.addWidget(self.clear_button)
-        else:
+        elif kind == "candidates":
             self.key_pool_button = QPushButton("移入“小升规”重点培育库")
             self.promoted_button = QPushButton("标记为已升规")
             self.flag_button = QPushButton("添加人工标记…")
@@ -93,19 +95,19 @@ class SignalsScreen(QWidget):
                 spin.blockSignals(False)
 
     def reload(self) -> None:
-        year, month, warnings = self.year.value(), self.month.value(), self.warnings
+        year, month = self.year.value(), self.month.value()
+        compute = {
+            "candidates": signals.candidate_signals,
+            "warnings": signals.exit_warnings,
+            "anomalies": plausibility.anomalies,
+        }[self.kind]
 
         def done(items: object) -> None:
             assert isinstance(items, list)
             self.items = items
             self._fill()
 
-        work = (
-            (lambda: signals.exit_warnings(year, month))
-            if warnings
-            else (lambda: signals.candidate_signals(year, month))
-        )
-        self.runner.start(work, done, self.failed.emit)
+        self.runner.start(lambda: compute(year, month), done, self.failed.emit)
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.items))
@@ -116,7 +118,8 @@ class SignalsScreen(QWidget):
                 item.setToolTip(s.explanation)
                 self.table.setItem(row, col, item)
         firms = len({s.firm_id for s in self.items})
-        self.count.setText(f"共 {firms} 家，{len(self.items)} 条{'预警' if self.warnings else '信号'}")
+        what = {"candidates": "信号", "warnings": "预警", "anomalies": "异常"}[self.kind]
+        self.count.setText(f"共 {firms} 家，{len(self.items)} 条{what}")
 
     def selected(self) -> list[signals.Signal]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

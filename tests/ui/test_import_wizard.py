@@ -125,7 +125,7 @@ def test_import_action_and_history_screen(county, db_path, qtbot, tmp_path, warn
     wizard.next()
     wizard.next()
     assert window.count_label.text() == "在库企业 59 家"
-    window.sidebar.setCurrentRow(6)
+    window.sidebar.setCurrentRow(7)
     history = window.import_history
     assert history.table.rowCount() == 1 and history.table.item(0, 7).text() == "已导入"
     history.table.selectRow(0)

@@ -30,8 +30,8 @@ def firms(county):
     }
 
 
-def screen_for(qtbot, warnings: bool) -> SignalsScreen:
-    screen = SignalsScreen(JobRunner(InlinePool()), warnings=warnings)
+def screen_for(qtbot, kind: str) -> SignalsScreen:
+    screen = SignalsScreen(JobRunner(InlinePool()), kind=kind)
     qtbot.addWidget(screen)
     screen.show_latest_period()
     screen.reload()
@@ -39,7 +39,7 @@ def screen_for(qtbot, warnings: bool) -> SignalsScreen:
 
 
 def test_candidates_with_reasons_and_moving_into_the_key_pool(firms, qtbot):
-    screen = screen_for(qtbot, warnings=False)
+    screen = screen_for(qtbot, "candidates")
     assert (screen.year.value(), screen.month.value()) == (2026, 10)
     assert screen.table.rowCount() == 1
     row = [screen.table.item(0, c).text() for c in range(7)]
@@ -57,7 +57,7 @@ def test_candidates_with_reasons_and_moving_into_the_key_pool(firms, qtbot):
 
 
 def test_manual_flag(firms, qtbot, monkeypatch):
-    screen = screen_for(qtbot, warnings=False)
+    screen = screen_for(qtbot, "candidates")
     monkeypatch.setattr(signals_screen, "ask_choice", lambda *a: "重组升规")
     monkeypatch.setattr(signals_screen, "ask_text", lambda *a: "与同类企业合并后预计超过2000万")
     screen.table.selectRow(0)
@@ -67,7 +67,7 @@ def test_manual_flag(firms, qtbot, monkeypatch):
 
 
 def test_warnings_and_clearing_with_a_note(firms, qtbot, monkeypatch):
-    screen = screen_for(qtbot, warnings=True)
+    screen = screen_for(qtbot, "warnings")
     names = {screen.table.item(r, 0).text() for r in range(screen.table.rowCount())}
     assert names == {"泽兴建材有限公司"}
     failures: list[str] = []
@@ -110,3 +110,10 @@ def test_trend_chart_in_the_editor(firms, qtbot):
     assert [(p.x(), p.y()) for p in series["2026年"].points()] == [(10.0, 1000.0)]
     assert [(p.x(), p.y()) for p in series["2025年"].points()] == [(12.0, 1300.0)]
     assert [p.y() for p in series["规上标准 2000万元"].points()] == [2000.0, 2000.0]
+
+
+def test_anomalies_list_the_reason(firms, qtbot):
+    figures.store(firms["band"], 2026, 9, {"revenue": D("1100")}, actor="x")  # more than October's 1000
+    screen = screen_for(qtbot, "anomalies")
+    reasons = [screen.table.item(r, 6).text() for r in range(screen.table.rowCount())]
+    assert any("1100.0" in text and "1000.0" in text for text in reasons), reasons
