@@ -6,7 +6,6 @@ Every stored change is audited (entity "figure"), so an import can be undone exa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -134,9 +133,7 @@ def _creation_entries(
 ) -> list[dict[str, Any]]:
     """The audit entry of a new month: its values as a JSON snapshot."""
     snapshot: dict[str, Any] = {"年": year, "月": month, **{FIELD_LABELS[k]: str(v) for k, v in values.items()}}
-    return audit.entries(
-        ENTITY, figure_id, "新增", actor, [(None, None, json.dumps(snapshot, ensure_ascii=False))], batch
-    )
+    return audit.entries(ENTITY, figure_id, "新增", actor, [(None, None, audit.snapshot_text(snapshot))], batch)
 
 
 def _update(

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from db import audit
 from db.models import Firm, ManualFlag, WarningClearance, database_proxy
-from desktop import signal_rules as rules
+from desktop import signal_rules
 from desktop.errors import PeiyuError
 from desktop.explain import check_period
 
@@ -41,12 +41,14 @@ def _required(text: str | None, what: str) -> str:
 
 def add_flag(firm_id: int, kind: str, reason: str, year: int, actor: str) -> int:
     """Flag a firm as a candidate for `year`; returns the flag's id."""
-    if kind not in rules.FLAG_KINDS:
-        raise PeiyuError(f"人工标记应为 {'、'.join(rules.FLAG_KINDS)} 之一，当前为“{kind}”")
+    if kind not in signal_rules.FLAG_KINDS:
+        raise PeiyuError(f"人工标记应为 {'、'.join(signal_rules.FLAG_KINDS)} 之一，当前为“{kind}”")
     text = _required(reason, "标记理由")
     check_period(year, 1)
     firm = _live_firm(firm_id)
-    if firm.status in rules.NOT_CANDIDATE or rules.is_above_scale(firm.status, firm.first_above_scale_year):
+    if firm.status in signal_rules.NOT_CANDIDATE or signal_rules.is_above_scale(
+        firm.status, firm.first_above_scale_year
+    ):
         raise PeiyuError(f"“{firm.name}”的状态为{firm.status}，不能作为升规候选企业标记")
     duplicate = ManualFlag.get_or_none(
         (ManualFlag.firm == firm_id)
@@ -81,11 +83,11 @@ def clear_flag(flag_id: int, note: str, actor: str) -> None:
 def clear_warning(firm_id: int, year: int, month: int, signal: str, note: str, actor: str) -> int:
     """Clear one active exit warning of a firm for a period with a note; returns the clearance id."""
     text = _required(note, "消除预警的说明")
-    if signal not in rules.WARNING_RULES:
-        raise PeiyuError(f"退库预警应为 {'、'.join(rules.WARNING_RULES)} 之一，当前为“{signal}”")
+    if signal not in signal_rules.WARNING_RULES:
+        raise PeiyuError(f"退库预警应为 {'、'.join(signal_rules.WARNING_RULES)} 之一，当前为“{signal}”")
     check_period(year, month)
     firm = _live_firm(firm_id)
-    report = rules.compute(year, month, firm_ids=[firm_id])
+    report = signal_rules.compute(year, month, firm_ids=[firm_id])
     if any(s.rule == signal for s in report.cleared):
         raise PeiyuError(f"“{firm.name}”{year}年{month}月的“{signal}”预警已经消除")
     if not any(s.rule == signal for s in report.warnings):

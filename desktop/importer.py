@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from db import audit
 from db.bulk import roomy_page_cache
-from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.models import ImportBatch, MonthlyFigure, database_proxy
 from db.settings import get_setting, set_setting
 from desktop import cells, figures, industry, registry, units, uscc
 from desktop.columns import ColumnMap, Target, layout_signature  # noqa: F401 (Target is part of the API)
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FIELDS, FieldError, display, parse_value
+from desktop.import_undo import undo_import  # noqa: F401 (part of the API: importer.undo_import)
 from desktop.layout import Layout, NoHeader, find_layout
 from desktop.lookups import Lookups
 from desktop.sheet_reader import UnreadableFile, read_sheet, sheet_names
@@ -291,9 +290,10 @@ class _Known:
     def fetch(cls, layout: Layout, rows: list[PlannedRow], towns: set[str], chains: set[str]) -> _Known:
         rows = [r for r in rows if r.status != "skipped"]
         codes = [r.values["uscc"] for r in rows if r.values.get("uscc")]
-        names = [r.values["name"] for r in rows if r.values.get("name") and not r.values.get("uscc")]
-        lookups = Lookups.prefetch(codes, names + [r.values["name"] for r in rows if r.values.get("name")])
-        stored = [lookups.firm_coded(c) for c in codes] + [lookups.live_firm_named(n) for n in names]
+        lookups = Lookups.prefetch(codes, [r.values.get("name") for r in rows])
+        # rows without a code are matched by name (see `_compare`)
+        uncoded = [r.values["name"] for r in rows if r.values.get("name") and not r.values.get("uscc")]
+        stored = [lookups.firm_coded(c) for c in codes] + [lookups.live_firm_named(n) for n in uncoded]
         periods = {period for r in rows for period in r.figures}
         firm_ids = {f.id for f in stored if f is not None}
         column_of = {
@@ -524,72 +524,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
-    """Restore exactly the state before a batch: its new firms and months removed, changed values put back.
-
-    Refused when a record the batch touched was changed again afterwards, since putting the old
-    value back would silently throw that later change away.
-    """
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None:
-        raise PeiyuError(f"没有编号为 {batch_id} 的导入批次")
-    if batch.status != "已导入":
-        raise PeiyuError(f"导入批次 {batch_id}（{batch.source_file}）已于 {batch.undone_at:%Y-%m-%d %H:%M} 撤销")
-    entries = list(AuditEntry.select().where(AuditEntry.batch == batch).order_by(AuditEntry.id.desc()))
-    touched = {(e.entity, e.entity_id) for e in entries}
-    later = AuditEntry.select().where(
-        (AuditEntry.id > max((e.id for e in entries), default=0))
-        & (AuditEntry.batch.is_null() | (AuditEntry.batch != batch))
-    )
-    changed_later = sorted({f"{e.entity}:{e.entity_id}" for e in later if (e.entity, e.entity_id) in touched})
-    if changed_later:
-        firms = [_record_name(key) for key in changed_later[:5]]
-        raise PeiyuError(f"导入后这些记录又被修改过，无法自动撤销：{'、'.join(firms)}。请手动核对。")
-    removed_firms = removed_months = restored = 0
-    with database_proxy.atomic():
-        for e in entries:
-            if e.entity == figures.ENTITY and e.action == "新增":
-                MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
-                removed_months += 1
-            elif e.entity == figures.ENTITY and e.action == "修改":
-                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field or ""]: e.old_value}).where(
-                    MonthlyFigure.id == e.entity_id
-                ).execute()
-                restored += 1
-            elif e.entity == registry.ENTITY and e.action == "修改":
-                key = _KEY_BY_LABEL[e.field or ""]
-                registry.update_firm(e.entity_id, {key: e.old_value or ""}, actor=actor)
-                restored += 1
-        for e in entries:
-            if e.entity == registry.ENTITY and e.action == "新增":
-                Firm.delete().where(Firm.id == e.entity_id).execute()
-                audit.record(
-                    registry.ENTITY, e.entity_id, "撤销导入", actor, [(None, None, f"撤销导入批次 {batch_id}")]
-                )
-                removed_firms += 1
-        batch.status = "已撤销"
-        batch.undone_at = datetime.now()
-        batch.save()
-    return {
-        "batch": batch_id,
-        "removed_firms": removed_firms,
-        "removed_months": removed_months,
-        "restored_values": restored,
-    }
-
-
-_KEY_BY_LABEL = {f.label: f.key for f in FIELDS}
-
-
-def _record_name(key: str) -> str:
-    entity, _, record_id = key.partition(":")
-    if entity == registry.ENTITY:
-        firm = Firm.get_or_none(Firm.id == int(record_id))
-        return firm.name if firm else key
-    figure = MonthlyFigure.get_or_none(MonthlyFigure.id == int(record_id))
-    return f"{figure.firm.name} {figures.period_label(figure.year, figure.month)}数据" if figure else key
 
 
 # --- rejected rows ---------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 `registry` checks every firm it writes against these. A clerk's single edit asks the database
 as it goes (`Lookups()`). An import asks once for every code and name in its file
-(`Lookups.prefetch`): a peewee query costs ~3 ms to build and run, so asking per row and per
-check took most of the time of importing 100,000 rows. A prefetched lookup answers from memory
+(`Lookups.prefetch`): a peewee query takes milliseconds to build and run, so asking per row and
+per check took most of the time of importing 100,000 rows. A prefetched lookup answers from memory
 for the codes and names it was given and asks the database about anything else, so both kinds
 give the same answers. Firms a bulk create is about to store are `remember`ed, so later rows of
 the same call see them as they would see firms created one by one.

@@ -25,13 +25,13 @@ from peewee import JOIN
 
 from db.models import Firm, MonthlyFigure, Unit, database_proxy
 from desktop.explain import (
+    Collected,
     Signal,
     amount,
     build_signal,
     check_period,
     div_round,
     exact,
-    in_order,
     months_label,
     plain,
     sort_key,
@@ -240,16 +240,15 @@ def anomalies(year: int, month: int, thresholds: Thresholds | None = None) -> li
         checker.firm(firm_id, code, months)
     checker.peers()
     firms = _firm_names(sorted({f.firm_id for f in checker.findings}))
-    keyed = []
+    collected = Collected()
     for f in checker.findings:
         uscc, name, town = firms[f.firm_id]
         annualised = None if f.annual is None else amount(f.annual)
         signal = build_signal(
-            f.firm_id, uscc, name, town, f.rule, LEVELS[f.rule], annualised, tuple(f.numbers.items()), f.text,
-            month, None, None, None,
-        )  # fmt: skip
-        keyed.append((sort_key(f.annual, f.firm_id, _ORDER[f.rule]), signal))
-    return list(in_order(keyed))
+            f.firm_id, uscc, name, town, f.rule, LEVELS[f.rule], annualised, f.numbers, f.text, month, None, None, None
+        )
+        collected.add(sort_key(f.annual, f.firm_id, _ORDER[f.rule]), signal)
+    return list(collected.in_order())
 
 
 def _firm_names(ids: list[int]) -> dict[int, tuple[str, str, str | None]]:

@@ -178,9 +178,7 @@ def _new_firm(checked: _Checked, uscc_override_by: str | None) -> dict[str, Any]
 def _creation_entries(checked: _Checked, firm_id: int, actor: str, batch: ImportBatch | None) -> list[dict[str, Any]]:
     """The audit entry of a new firm: its filled-in fields as a JSON snapshot."""
     snapshot = {BY_KEY[k].label: _shown(k, v) for k, v in checked.values.items() if v not in (None, False)}
-    return audit.entries(
-        ENTITY, firm_id, "新增", actor, [(None, None, json.dumps(snapshot, ensure_ascii=False))], batch
-    )
+    return audit.entries(ENTITY, firm_id, "新增", actor, [(None, None, audit.snapshot_text(snapshot))], batch)
 
 
 def create_firm(

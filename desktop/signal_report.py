@@ -53,7 +53,7 @@ def item(signal: Signal) -> dict[str, Any]:
         "rule": signal.rule,
         "level": signal.level,
         "annualised": None if signal.annualised is None else str(signal.annualised),
-        "numbers": {key: str(value) for key, value in signal.numbers},
+        "numbers": {key: str(value) for key, value in signal.numbers.items()},
         "explanation": signal.explanation,
     }
     if signal.cleared_note is not None:
@@ -66,12 +66,12 @@ def firm_count(items: Sequence[Signal]) -> int:
     return len({s.firm_id for s in items})
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 def table(items: Sequence[Signal]) -> list[str]:
@@ -80,7 +80,7 @@ def table(items: Sequence[Signal]) -> list[str]:
         (str(n), s.uscc, s.name, s.town or "", s.rule, s.level, "" if s.annualised is None else wan(s.annualised))
         for n, s in enumerate(items, start=1)
     ]
-    widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(_HEADERS[:-1])]
+    widths = [max([display_width(h), *(display_width(r[i]) for r in rows)]) for i, h in enumerate(_HEADERS[:-1])]
     lines = ["  ".join(_pad(h, w) for h, w in zip(_HEADERS, widths)) + "  " + _HEADERS[-1]]
     for row, signal in zip(rows, items):
         lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths)) + "  " + signal.explanation)

@@ -13,18 +13,16 @@ Who is judged for what:
   接近规模标准 (黄色), 同比下降, and the 停产/半停产 status itself. A warning cleared for the same
   firm, period and rule is reported apart with its note and left out of the active list.
 
-Speed: one SQL query returns one tuple per firm (month N, last December and last year's same
-month, each one seek in the unique (firm, year, month) index); a second query finds the latest
-earlier month of the firms that have no month N, by an indexed correlated subquery. The rules
-run on stored integers; only firms that raise a signal cost Decimals and text.
+Speed: one SQL query returns one tuple per firm (its month row, last December and last year's
+same month, each one seek in the unique (firm, year, month) index; see `firm_rows` for how the
+month row is found). The rules run on stored integers; only firms that raise a signal cost
+Decimals and text.
 signals.py is the public face (with flags.py for the clerk's manual flags and clearances).
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,13 +31,13 @@ from peewee import JOIN
 
 from db.models import Firm, ManualFlag, MonthlyFigure, Unit, WarningClearance, database_proxy
 from desktop.explain import (
+    Collected,
     Signal,
     amount,
     build_signal,
     check_period,
     div_round,
     exact,
-    in_order,
     lag_prefix,
     month_of,
     plain,
@@ -79,6 +77,10 @@ class SignalReport:
 
 
 _CHUNK = 5000  # ids per fallback query (well inside SQLite's and PostgreSQL's parameter limits)
+# Share of firms that must have a row for the period's month before firm_rows joins that month
+# directly and looks up the rest again: below it one query with the subquery for every firm is
+# cheaper than thousands of second lookups.
+FAST_PATH_COVERAGE = 0.95
 
 
 def _firm_select(year: int, cur: Any, on_cur: Any) -> Any:
@@ -111,8 +113,8 @@ def _firm_select(year: int, cur: Any, on_cur: Any) -> Any:
     )
 
 
-def _latest_rows(year: int, month: int, firm_ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
-    """The rows of these firms with their latest month ≤ `month` that has revenue (an indexed subquery)."""
+def _latest_select(year: int, month: int) -> Any:
+    """`_firm_select` with each firm's latest month ≤ `month` that has revenue (an indexed subquery)."""
     latest = MonthlyFigure.alias("latest")
     cur = MonthlyFigure.alias("cur")
     pick = (
@@ -127,20 +129,32 @@ def _latest_rows(year: int, month: int, firm_ids: Sequence[int]) -> Iterator[tup
         .order_by(latest.month.desc())
         .limit(1)
     )
+    return _firm_select(year, cur, cur.id == pick)
+
+
+def _latest_rows(year: int, month: int, firm_ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     for start in range(0, len(firm_ids), _CHUNK):
         chunk = list(firm_ids[start : start + _CHUNK])
-        yield from database_proxy.execute(_firm_select(year, cur, cur.id == pick).where(Firm.id.in_(chunk)))
+        yield from database_proxy.execute(_latest_select(year, month).where(Firm.id.in_(chunk)))
 
 
 def firm_rows(year: int, month: int, firm_ids: Sequence[int] | None = None) -> Iterator[tuple[Any, ...]]:
     """(id, uscc, name, town_id, status, production_start, first_above_scale_year, M, YTD revenue,
-    forecast, last December's revenue, last year's month-M revenue) per live firm: raw values.
+    forecast, last December's revenue, last year's month-M revenue) per live firm: raw values,
+    straight from the cursor (a model instance per firm would cost more than the query).
 
-    The first query joins month N directly (one index seek, as a plain join would); only the
-    firms without a usable month-N row are looked up again for their latest earlier month.
+    When nearly every firm has the period's month, the first query joins month N directly (one
+    index seek, as a plain join would) and only the firms without a usable month-N row are
+    looked up again for their latest earlier month; otherwise one query finds every firm's
+    latest month with a correlated subquery.
     """
     if firm_ids is not None:
         yield from _latest_rows(year, month, firm_ids)
+        return
+    # both counts come from indexes alone (a few milliseconds for 100,000 firms)
+    with_month = MonthlyFigure.select().where((MonthlyFigure.year == year) & (MonthlyFigure.month == month)).count()
+    if with_month < FAST_PATH_COVERAGE * Firm.select().count():
+        yield from database_proxy.execute(_latest_select(year, month))
         return
     cur = MonthlyFigure.alias("cur")
     on_cur = (
@@ -151,16 +165,12 @@ def firm_rows(year: int, month: int, firm_ids: Sequence[int] | None = None) -> I
         & cur.revenue.is_null(False)
     )
     missing: list[int] = []
-    # straight from the cursor: a model instance per firm would cost more than the query
     for row in database_proxy.execute(_firm_select(year, cur, on_cur)):
         if row[7] is None:
             missing.append(row[0])
         else:
             yield row
-    if month > 1:
-        yield from _latest_rows(year, month - 1, missing)
-    else:
-        yield from _latest_rows(year, month, missing)
+    yield from _latest_rows(year, max(month - 1, 1), missing)
 
 
 def is_above_scale(status: str, first_above_scale_year: int | None) -> bool:
@@ -173,7 +183,6 @@ class _Judge:
     def __init__(self, year: int, month: int, t: Thresholds) -> None:
         self.year, self.month, self.t = year, month, t
         self.scale, self.close, self.amber = units_of(t.scale), units_of(t.close), units_of(t.amber)
-        self.decline = t.yoy_decline
         # months counted as year × 12 + (month − 1): the window is the W months ending with the period
         first = year * 12 + month - t.new_production_months
         after = year * 12 + month
@@ -198,9 +207,7 @@ class _Judge:
         # the fixed parts of the sentences, per data month: “1-10月累计 ”, “截至8月（9-10月未填报），”
         self.ytd_head = {m: ytd_head(year, m) for m in range(1, 13)}
         self.lag = {m: lag_prefix(m, month) for m in range(1, 13)}
-        self.candidates: list[tuple[int, Signal]] = []
-        self.warnings: list[tuple[int, Signal]] = []
-        self.cleared: list[tuple[int, Signal]] = []
+        self.candidates, self.warnings, self.cleared = Collected(), Collected(), Collected()
 
     def run(self, rows: Iterable[tuple[Any, ...]]) -> None:
         scale, close, amber, flags = self.scale, self.close, self.amber, self.flags
@@ -236,7 +243,7 @@ class _Judge:
 
     def _add(
         self,
-        into: list[tuple[int, Signal]],
+        into: Collected,
         row: tuple[Any, ...],
         rule: str,
         level: str,
@@ -258,13 +265,13 @@ class _Judge:
             rule,
             level,
             annualised,
-            tuple(numbers.items()),
+            numbers,
             text,
             row[7],
             flag_id,
             *(cleared or (None, None)),
         )
-        into.append((sort_key(annual, firm_id, _ORDER[rule]), signal))
+        into.add(sort_key(annual, firm_id, _ORDER[rule]), signal)
 
     def _level(self, m: int, revenue: int, forecast: int | None, annual: int) -> tuple[str, dict[str, Decimal]]:
         """“1-10月累计 1712.0万元，年化 2054.4万元” (or 填报预计全年 …, or 2026年全年 …) and its numbers."""
@@ -369,29 +376,11 @@ class _Judge:
             add(status, numbers, text)
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while tens of thousands of signals are built.
-
-    Nothing built here forms cycles, yet every few hundred new containers the collector would
-    walk all of them again (a third of the rules' time on 100,000 firms); reference counting
-    still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute(
     year: int, month: int, thresholds: Thresholds | None = None, *, firm_ids: Sequence[int] | None = None
 ) -> SignalReport:
     """Candidates and warnings for the period in one pass over one query."""
     check_period(year, month)
     judge = _Judge(year, month, thresholds or load())
-    with collection_paused():
-        judge.run(firm_rows(year, month, firm_ids))
-    return SignalReport(year, month, in_order(judge.candidates), in_order(judge.warnings), in_order(judge.cleared))
+    judge.run(firm_rows(year, month, firm_ids))
+    return SignalReport(year, month, judge.candidates.in_order(), judge.warnings.in_order(), judge.cleared.in_order())

@@ -3,7 +3,7 @@
     bash installers/dev.sh bench import_roster [--rows N] [--seed N] [--repeat N] [--keep DIR] [--profile]
     .venv/bin/python tests/benchmarks/import_roster.py --rows 10000    # the same, from the repository root
 
-Writes a roster .xlsx laid out like the clerks' samples (resources: /work/shared/samples/北留镇_…xlsx):
+Writes a roster .xlsx laid out like the clerks' samples (/work/shared/samples/北留镇_…_2026年10月.xlsx):
 a merged title row, a merged unit line "填报单位：… 单位：万元 截至2026年10月", the 18-column header
 row, one row per firm (valid 统一社会信用代码 made with `desktop.uscc.complete`, the county's
 townships and chains, GB/T 4754 codes such as C3311 with their official names, figures), a 合计
@@ -18,8 +18,10 @@ belongs to that step alone:
    parse every cell, compare with the database) then `commit_import(plan, actor=…)` (store the
    firms, their figures and the audit trail in one transaction), each phase timed and the total.
 
-Target: total import ≤ 2× the raw parse. Also prints the rows planned and imported, errors and
-warnings, and how many firms the database holds afterwards. --profile runs one more import under
+Peak MB is the child's VmHWM: once planned for the plan_import line, at the end for the others.
+Target: total import ≤ 2× the raw parse (wall clock; CPU seconds are printed beside it, steadier
+on a busy machine). Also prints the rows planned and imported, errors and warnings, and how many
+firms and monthly figures the database holds afterwards. --profile runs one more import under
 cProfile and prints its top costs. Exits 0 whatever the figures: it reports, it does not test.
 """
 
@@ -147,15 +149,16 @@ def peak_mb() -> float:
 def child_raw(path: Path, repeat: int) -> dict[str, Any]:
     import python_calamine
 
-    seconds = []
+    seconds, cpu = [], []
     rows = 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         data = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
         seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         rows = len(data)
         del data
-    return {"seconds": median(seconds), "worst": max(seconds), "sheet_rows": rows, "peak_mb": peak_mb()}
+    return {"seconds": median(seconds), "cpu": median(cpu), "sheet_rows": rows, "peak_mb": peak_mb()}
 
 
 def child_import(path: Path, db: Path) -> dict[str, Any]:
@@ -164,15 +167,17 @@ def child_import(path: Path, db: Path) -> dict[str, Any]:
     from desktop import importer
 
     open_database(str(db))
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     plan = importer.plan_import(path)
-    planned = time.perf_counter()
+    planned, planned_cpu = time.perf_counter(), time.process_time()
     plan_mb = peak_mb()
     summary = importer.commit_import(plan, actor=ACTOR)
-    committed = time.perf_counter()
+    committed, committed_cpu = time.perf_counter(), time.process_time()
     return {
         "plan": planned - start,
         "commit": committed - planned,
+        "plan_cpu": planned_cpu - start_cpu,
+        "commit_cpu": committed_cpu - planned_cpu,
         "plan_mb": plan_mb,
         "peak_mb": peak_mb(),
         "rows": len(plan.rows),
@@ -239,25 +244,29 @@ def main() -> int:
 
         raw = run_child(["--child", "raw", str(path), "--repeat", str(args.repeat)])
         ours = run_child(["--child", "import", str(path), str(db)])
-        total = ours["plan"] + ours["commit"]
+        total, total_cpu = ours["plan"] + ours["commit"], ours["plan_cpu"] + ours["commit_cpu"]
         raw_s = raw["seconds"]
 
-        print(f"\n{'step':<48}{'seconds':>9}{'× raw':>8}{'peak MB':>9}")
+        # CPU seconds beside the wall clock: on a busy machine they are the steadier figure
+        print(f"\n{'step':<48}{'seconds':>9}{'× raw':>8}{'cpu s':>8}{'peak MB':>9}")
         lines = (
-            (f"raw calamine parse (median of {args.repeat})", raw_s, raw["peak_mb"]),
-            ("import: plan_import (read, parse, compare)", ours["plan"], ours["plan_mb"]),
-            ("import: commit_import (store, one transaction)", ours["commit"], ours["peak_mb"]),
-            ("import: total", total, ours["peak_mb"]),
+            (f"raw calamine parse (median of {args.repeat})", raw_s, raw["cpu"], raw["peak_mb"]),
+            ("import: plan_import (read, parse, compare)", ours["plan"], ours["plan_cpu"], ours["plan_mb"]),
+            ("import: commit_import (store, one transaction)", ours["commit"], ours["commit_cpu"], ours["peak_mb"]),
+            ("import: total", total, total_cpu, ours["peak_mb"]),
         )
-        for label, seconds, mb in lines:
-            print(f"{label:<48}{seconds:>9.2f}{seconds / raw_s:>8.2f}{mb:>9.0f}")
+        for label, seconds, cpu, mb in lines:
+            print(f"{label:<48}{seconds:>9.2f}{seconds / raw_s:>8.2f}{cpu:>8.2f}{mb:>9.0f}")
         print(
             f"\nrows planned {ours['rows']} (new {ours['new']}), imported {ours['inserted']}, updated {ours['updated']}, "
             f"errors {ours['errors']}, warnings {ours['warnings']}; "
             f"database now holds {ours['firms']} firms and {ours['figures']} monthly figures"
         )
         ratio = total / raw_s
-        print(f"import total / raw parse: {ratio:.2f}× (target ≤ {TARGET:g}×: {verdict(ratio <= TARGET)})")
+        print(
+            f"import total / raw parse: {ratio:.2f}× wall clock, {total_cpu / raw['cpu']:.2f}× CPU "
+            f"(target ≤ {TARGET:g}×: {verdict(ratio <= TARGET)})"
+        )
 
         if args.profile:
             print_profile(path, db, folder / "import.prof", 30)

@@ -487,7 +487,8 @@ def test_one_query_whatever_the_number_of_firms(county):
             del db.execute_sql
         return len(executed)
 
-    assert queries_for(2) == queries_for(40) <= 5
+    # thresholds, towns, flags, clearances, two index-only counts, then the one query of the firms
+    assert queries_for(2) == queries_for(40) == 7
 
 
 @given(ytd=st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False), m=st.integers(1, 12))
@@ -511,3 +512,30 @@ def test_parse_period(text, expected):
 def test_parse_period_refuses(text, message):
     with pytest.raises(PeiyuError, match=message):
         parse_period(text)
+
+
+def test_both_ways_of_finding_each_firms_month_agree(county, monkeypatch):
+    complete, lagging, no_revenue, deleted, last_year_only = firm(), firm(), firm(), firm(), firm()
+    above = firm("规上")
+    for f in (complete, lagging, no_revenue, deleted, above):
+        month(f, 2026, 1, "150")
+        month(f, 2026, 9, "1400")
+    month(complete, 2026, 10, "1712")
+    month(no_revenue, 2026, 10, None, electricity="10")
+    month(deleted, 2026, 10, "9000")
+    MonthlyFigure.update(deleted_at=datetime.now()).where(
+        (MonthlyFigure.firm == deleted) & (MonthlyFigure.month == 10)
+    ).execute()
+    month(above, 2025, 9, "2000")
+    month(last_year_only, 2025, 12, "2100")
+    reports = {}
+    for coverage in (0.0, 2.0):  # join month N then look up the rest / one query with the subquery
+        monkeypatch.setattr("desktop.signal_rules.FAST_PATH_COVERAGE", coverage)
+        reports[coverage] = [signals.compute(2026, m) for m in (1, 9, 10, 11)]
+    assert reports[0.0] == reports[2.0]
+    october = reports[0.0][2]
+    assert [s.data_month for s in october.candidates] == [10, 9, 9, 9, None]
+    assert [s.explanation for s in of(october.warnings, above)] == [
+        "截至9月（10月未填报），1-9月累计 1400.0万元，年化 1866.7万元 < 2000万元",
+        "截至9月（10月未填报），1-9月累计 1400.0万元，比上年同期 2000.0万元下降30.0%",
+    ]
