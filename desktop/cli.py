@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--errors-out", help="把未导入的行另存为 xlsx（原列 + 错误原因）")
     imp.add_argument("--add-towns", action="store_true", help="把文件中未登记的乡镇添加到本单位")
     imp.add_argument("--add-chains", action="store_true", help="把文件中未登记的产业链添加到本单位")
+    imp.add_argument("--create-missing", action="store_true", help="月度数据文件：为数据库中没有的企业新建企业")
     imp.add_argument("--json", action="store_true")
 
     undo = sub.add_parser("undo-import", help="撤销一次导入")
@@ -106,7 +107,13 @@ def _firms(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    plan = importer.plan_import(args.file, sheet=args.sheet, add_towns=args.add_towns, add_chains=args.add_chains)
+    plan = importer.plan_import(
+        args.file,
+        sheet=args.sheet,
+        add_towns=args.add_towns,
+        add_chains=args.add_chains,
+        create_missing=args.create_missing,
+    )
     if args.errors_out:
         importer.write_rejected(plan, args.errors_out)
     refused = args.strict and plan.errors

@@ -27,7 +27,8 @@ _NOISE = re.compile(r"[\s:：*＊·、/_]")
 
 @dataclass(frozen=True)
 class Target:
-    """What a column holds. kind: "firm" (key = field), "figure" (key = metric), or "ignore"."""
+    """What a column holds. kind: "firm" (key = field), "figure" (key = metric), "period" (the row's
+    month, in a long layout with one row per firm and month), or "ignore"."""
 
     kind: str
     key: str
@@ -66,7 +67,10 @@ def _synonyms() -> list[tuple[str, str, str]]:
     """(normalised synonym, kind, key), longest first."""
     data = read_json("header_synonyms.json")
     out = [
-        (_normalise(s), kind, key) for kind in ("firm", "figure") for key, words in data[kind].items() for s in words
+        (_normalise(s), kind, key)
+        for kind in ("firm", "figure", "period")
+        for key, words in data[kind].items()
+        for s in words
     ]
     out += [(_normalise(s), "ignore", s) for s in data["ignore"]]
     return sorted(out, key=lambda item: -len(item[0]))

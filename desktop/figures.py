@@ -31,7 +31,10 @@ KEY_BY_LABEL = {label: key for key, label in FIELD_LABELS.items()}
 
 
 def period_label(year: int, month: int) -> str:
-    return f"{year}年" if month == 12 else f"{year}年1-{month}月"
+    """2026年 (the year), 2026年1月, 2026年1-10月."""
+    if month == 12:
+        return f"{year}年"
+    return f"{year}年1月" if month == 1 else f"{year}年1-{month}月"
 
 
 def describe(metric: str, year: int, month: int) -> str:

@@ -64,6 +64,7 @@ class PlannedRow:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)  # code, name and township as the preview lists the row
+    firm_row: PlannedRow | None = None  # in a monthly file, the earlier row that creates this new firm
 
     @property
     def name(self) -> str:
@@ -142,9 +143,14 @@ def plan_import(
     mapping: dict[int, Target | None] | None = None,
     add_towns: bool = False,
     add_chains: bool = False,
+    create_missing: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportPlan:
-    """Read and check a file against the database; writes nothing (except, if asked, new towns/chains)."""
+    """Read and check a file against the database; writes nothing (except, if asked, new towns/chains).
+
+    A sheet with a period column (年月) is a monthly file, one row per firm and month: its rows
+    for firms not in the database are reported, and become new firms only with `create_missing`.
+    """
     path = Path(path)
     try:
         names = sheet_names(path)
@@ -157,13 +163,14 @@ def plan_import(
     override = mapping if mapping is not None else remembered_mapping(layout.headers)
     if override:
         layout = _apply_override(layout, override)
+    layout = _monthly_employees(layout)
     targets = {c.target.key for c in layout.mapping if c.target is not None and c.target.kind == "firm"}
     if not targets & {"uscc", "name"}:
         raise ImportRefused("没有可用来识别企业的列：请把某一列对应为“统一社会信用代码”或“企业名称”。")
     undated = [
         c for c in layout.mapping if c.target is not None and c.target.kind == "figure" and c.target.year is None
     ]
-    if undated:
+    if undated and not is_monthly(layout):
         names_text = "、".join(_column(c) for c in undated)
         raise ImportRefused(
             f"无法确定这些数据列属于哪一年哪一月：{names_text}。请在列名中写明期间（如“2026年1-10月”），或在导入向导中指定。"
@@ -185,35 +192,104 @@ def plan_import(
                 units.set_subunits(current + [units.SubUnitSpec(n) for n in unknown_towns])
             if add_chains and unknown_chains:
                 units.set_chains([c.name for c in units.chains()] + unknown_chains)
-        return plan_import(path, sheet=sheet, mapping=mapping, progress=progress)
+        return plan_import(path, sheet=sheet, mapping=mapping, create_missing=create_missing, progress=progress)
 
     _mark_duplicates(rows, layout)
     known = _Known.fetch(layout, rows, towns, chains)
     total = len(rows)
+    creating: dict[str, PlannedRow] = {}  # new firm's code → the row that creates it
     for done, row in enumerate(rows, start=1):
         if row.status != "skipped":
             _compare(row, layout, known)
+            if is_monthly(layout):
+                _monthly_row(row, creating, create_missing)
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
     return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
 
 
+def is_monthly(layout: Layout) -> bool:
+    """Whether the sheet has a period column: one row per firm and month."""
+    return any(c.target is not None and c.target.kind == "period" for c in layout.mapping)
+
+
+def _monthly_employees(layout: Layout) -> Layout:
+    """In a monthly file 从业人员 is that month's figure, not the firm's roster value."""
+    if not is_monthly(layout):
+        return layout
+    mapping = [
+        ColumnMap(c.index, c.header, Target("figure", "employees"))
+        if c.target is not None and (c.target.kind, c.target.key) == ("firm", "employees")
+        else c
+        for c in layout.mapping
+    ]
+    return Layout(
+        layout.header_rows,
+        layout.headers,
+        mapping,
+        layout.data_rows,
+        layout.skipped,
+        layout.unit,
+        layout.year,
+        layout.month,
+    )
+
+
+def _monthly_row(row: PlannedRow, creating: dict[str, PlannedRow], create_missing: bool) -> None:
+    """A month of a firm not in the database: reported, or (asked to) created once for all its months."""
+    if row.status != "new":
+        return
+    code = str(row.values.get("uscc") or "")
+    first = creating.get(code)
+    if first is not None:
+        row.firm_row = first
+        row.values = {}
+        return
+    if not create_missing:
+        row.status = "error"
+        row.errors.append(Issue(row.row, "", code, "该企业不在数据库中（可选择“新建这些企业”，或先导入企业名录）"))
+        return
+    creating[code] = row
+
+
+def _row_period(layout: Layout, planned: PlannedRow, row_cells: list[object]) -> tuple[int, int] | None:
+    column = next((c for c in layout.mapping if c.target is not None and c.target.kind == "period"), None)
+    if column is None:
+        return None
+    raw = row_cells[column.index] if column.index < len(row_cells) else None
+    try:
+        when = cells.parse_date(raw).value
+    except cells.CellError as exc:
+        planned.errors.append(Issue(planned.row, _column(column), _shown(raw), str(exc)))
+        return None
+    if when is None:
+        planned.errors.append(Issue(planned.row, _column(column), "", "缺少年月，无法确定数据属于哪个月"))
+        return None
+    return when.year, when.month
+
+
 def _parse_row(layout: Layout, number: int, row_cells: list[object]) -> PlannedRow:
     planned = PlannedRow(number, list(row_cells))
+    period = _row_period(layout, planned, row_cells)
     for c in layout.mapping:
         target = c.target
-        if target is None or target.kind == "ignore" or c.index >= len(row_cells):
+        if target is None or target.kind in ("ignore", "period") or c.index >= len(row_cells):
             continue
         raw = row_cells[c.index]
         if cells.is_empty(raw):
             continue
         try:
             if target.kind == "figure":
-                parsed = cells.parse_amount(raw, target.unit if target.unit in cells.UNIT_FACTORS else layout.unit)
-                if parsed.value is not None and parsed.value < 0:
+                if target.key == "employees":
+                    parsed = cells.parse_integer(raw)
+                else:
+                    parsed = cells.parse_amount(raw, _money_unit(target.unit) or layout.unit)
+                if parsed.value is not None and parsed.value < 0 and target.key != "profit":
                     raise cells.CellError("不能为负数")
-                assert target.year is not None and target.month is not None
-                planned.figures.setdefault((target.year, target.month), {})[target.key] = parsed.value
+                when = (target.year, target.month) if target.year is not None and target.month is not None else period
+                if when is None:
+                    continue  # the row's period is missing: already reported
+                planned.figures.setdefault(when, {})[target.key] = parsed.value
             else:
                 parsed = _parse_firm_cell(target.key, raw)
                 planned.values[target.key] = parsed.value
@@ -228,6 +304,15 @@ def _parse_row(layout: Layout, number: int, row_cells: list[object]) -> PlannedR
         if parsed.note:
             planned.warnings.append(Issue(number, _column(c), _shown(raw), parsed.note))
     return planned
+
+
+# Electricity is stored in 万千瓦时: a header in 千瓦时 (度) scales like 元 to 万元.
+_SAME_SCALE = {"千瓦时": "元", "度": "元", "万千瓦时": "万元", "万度": "万元"}
+
+
+def _money_unit(unit: str | None) -> str | None:
+    unit = _SAME_SCALE.get(unit or "", unit)
+    return unit if unit in cells.UNIT_FACTORS else None
 
 
 def _parse_firm_cell(key: str, raw: object) -> cells.Parsed:
@@ -251,15 +336,17 @@ def _parse_firm_cell(key: str, raw: object) -> cells.Parsed:
 
 def _mark_duplicates(rows: list[PlannedRow], layout: Layout) -> None:
     """The same code twice in one file: an identical repeat is skipped, a differing one rejects both."""
-    first: dict[str, PlannedRow] = {}
+    first: dict[tuple[str, tuple[tuple[int, int], ...]], PlannedRow] = {}
     column = next((_column(c) for c in layout.mapping if c.target is not None and c.target.key == "uscc"), "")
+    monthly = is_monthly(layout)
     for row in rows:
         code = row.values.get("uscc")
         if not code:
             continue
-        earlier = first.get(code)
+        key = (code, tuple(sorted(row.figures)) if monthly else ())  # a monthly file repeats codes by month
+        earlier = first.get(key)
         if earlier is None:
-            first[code] = row
+            first[key] = row
         elif earlier.cells[1:] == row.cells[1:] or _same_content(earlier, row):
             row.status = "skipped"
             row.warnings.append(Issue(row.row, column, code, f"与第{earlier.row}行完全相同，已跳过"))
@@ -476,18 +563,20 @@ def commit_import(
         lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
         for start in range(0, len(todo), _COMMIT_CHUNK):
             chunk = todo[start : start + _COMMIT_CHUNK]
-            new = [r for r in chunk if r.status == "new"]
+            new = [r for r in chunk if r.status == "new" and r.firm_row is None]
             created = registry.create_firms([r.values for r in new], actor=actor, batch=batch, lookups=lookups)
             for row, change in zip(new, created, strict=True):
                 row.firm_id = change.firm_id
             for row in chunk:
-                if row.status != "new" and row.values:
+                if row.firm_row is not None:
+                    row.firm_id = row.firm_row.firm_id
+                elif row.status != "new" and row.values:
                     assert row.firm_id is not None
                     registry.update_firm(row.firm_id, row.values, actor=actor, batch=batch, lookups=lookups)
             months = [(_stored_id(r), y, m, values) for r in chunk for (y, m), values in r.figures.items()]
             figures.store_many(months, actor=actor, batch=batch, new_firms={c.firm_id for c in created})
-            inserted += len(new)
-            updated += len(chunk) - len(new)
+            inserted += sum(1 for r in chunk if r.status == "new")
+            updated += sum(1 for r in chunk if r.status == "changed")
             if progress:
                 progress(start + len(chunk), len(todo))
         summary = preview_summary(plan, on_conflict)
@@ -561,5 +650,6 @@ def mapping_choices() -> list[tuple[str, Target | None]]:
     """What a column can be mapped to in the wizard: nothing, a firm field, or a figure metric."""
     choices: list[tuple[str, Target | None]] = [("（不导入）", None)]
     choices += [(f.label, Target("firm", f.key)) for f in FIELDS]
-    choices += [(f"{label}（数据）", Target("figure", key)) for key, label in figures.METRICS.items()]
+    choices += [(f"{label}（数据）", Target("figure", key)) for key, label in figures.FIELD_LABELS.items()]
+    choices.append(("年月（每行一个月的月度数据）", Target("period", "period")))
     return choices

@@ -77,6 +77,7 @@ class ImportWizard(QWizard):
         mapping: dict[int, Target | None] | None = None,
         add_towns: bool = False,
         add_chains: bool = False,
+        create_missing: bool = False,
         then: Any = None,
     ) -> None:
         """(Re)read and check the chosen file off the GUI thread, then call `then()`."""
@@ -102,7 +103,13 @@ class ImportWizard(QWizard):
 
         self.runner.start(
             lambda report: importer.plan_import(
-                path, sheet=sheet, mapping=mapping, add_towns=add_towns, add_chains=add_chains, progress=report
+                path,
+                sheet=sheet,
+                mapping=mapping,
+                add_towns=add_towns,
+                add_chains=add_chains,
+                create_missing=create_missing,
+                progress=report,
             ),
             done,
             failed,
@@ -285,6 +292,9 @@ class PreviewPage(QWizardPage):
         self.skip_existing = QRadioButton("已有企业：跳过，不修改")
         self.add_towns = QPushButton()
         self.add_chains = QPushButton()
+        self.create_firms = QPushButton("月度数据中有数据库里没有的企业：新建这些企业并重新检查")
+        self.create_firms.clicked.connect(lambda: self._replan(create_missing=True))
+        self.create_missing = False
         self.add_towns.clicked.connect(lambda: self._replan(add_towns=True))
         self.add_chains.clicked.connect(lambda: self._replan(add_chains=True))
         self.save_rejected = QPushButton("把不能导入的行另存为 Excel…")
@@ -300,6 +310,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.counts)
         layout.addWidget(self.add_towns)
         layout.addWidget(self.add_chains)
+        layout.addWidget(self.create_firms)
         layout.addWidget(self.table)
         layout.addLayout(options)
         layout.addWidget(self.progress)
@@ -325,6 +336,8 @@ class PreviewPage(QWizardPage):
             listed = "、".join(names[:12]) + ("…" if len(names) > 12 else "")
             button.setText(f"把文件中未登记的 {len(names)} 个{what}添加到本单位并重新检查：{listed}")
         self.save_rejected.setEnabled(plan.count("error") > 0)
+        missing = importer.is_monthly(plan.layout) and any("不在数据库中" in i.message for i in plan.errors)
+        self.create_firms.setVisible(missing)
         rows = sorted(plan.rows, key=lambda r: (r.status != "error", not r.warnings, r.row))
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
@@ -358,9 +371,14 @@ class PreviewPage(QWizardPage):
                 self.table.setItem(i, col, item)
         self.completeChanged.emit()
 
-    def _replan(self, *, add_towns: bool = False, add_chains: bool = False) -> None:
+    def _replan(self, *, add_towns: bool = False, add_chains: bool = False, create_missing: bool = False) -> None:
+        self.create_missing = self.create_missing or create_missing
         self.wiz.plan_in_background(
-            mapping=self.wiz.mapping_page.mapping(), add_towns=add_towns, add_chains=add_chains, then=self.show_plan
+            mapping=self.wiz.mapping_page.mapping(),
+            add_towns=add_towns,
+            add_chains=add_chains,
+            create_missing=self.create_missing,
+            then=self.show_plan,
         )
 
     def save_rejected_rows(self) -> None:

@@ -249,3 +249,56 @@ def test_remembered_mapping(county, tmp_path):
     importer.commit_import(plan, actor=ACTOR)
     again = importer.plan_import(path)  # same layout: the clerk's mapping is used again
     assert again.rows[0].status == "unchanged"
+
+
+MONTHLY = SAMPLES / "月度监测_2026年1-10月.xlsx"
+
+
+@pytest.mark.skipif(not MONTHLY.exists(), reason="samples not beside the repository")
+def test_monthly_long_layout_sample(county):
+    plan = importer.plan_import(MONTHLY)
+    assert importer.is_monthly(plan.layout) and len(plan.rows) == 1000
+    assert plan.count("error") == 1000  # no firm is registered yet: every row says so
+    assert "不在数据库中" in plan.rows[0].errors[0].message
+    plan = importer.plan_import(MONTHLY, create_missing=True)
+    assert (plan.count("new"), plan.count("error")) == (1000, 0)
+    summary = importer.commit_import(plan, actor=ACTOR)
+    assert summary.inserted == 1000 and Firm.select().count() == 100 and MonthlyFigure.select().count() == 1000
+    firm = registry.find_by_uscc("911405257X9FNR6A01")
+    january, october = figure_of(firm.id, 2026, 1), figure_of(firm.id, 2026, 10)
+    assert (january.revenue, january.output_value, january.electricity, january.tax, january.employees) == (
+        Decimal("61"), Decimal("64.1"), Decimal("11.88"), Decimal("1.83"), 247
+    )
+    assert october.revenue == Decimal("780")
+    again = importer.plan_import(MONTHLY)
+    assert again.count("unchanged") == 1000
+    importer.undo_import(summary.batch, actor=ACTOR)
+    assert Firm.select().count() == 0 and MonthlyFigure.select().count() == 0
+
+
+def test_monthly_file_updates_existing_firms_and_rejects_repeats(county, tmp_path):
+    registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x")
+    path = write_book(
+        tmp_path / "m.xlsx",
+        [["统一社会信用代码", "企业名称", "年月", "营业收入（元）", "用电量（千瓦时）"],
+         ["91350100M000100Y43", "鑫华机械有限公司", "2026年1月", "1,000,000", 12345],
+         ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2500000, 23456],
+         ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2600000, 23456]],
+    )
+    plan = importer.plan_import(path)
+    first, second, third = plan.rows
+    assert first.status == "changed" and first.figures == {(2026, 1): {"revenue": Decimal("100"), "electricity": Decimal("1.2345")}}
+    assert ("2026年1月主营业务收入（万元）", "", "100") in first.changes
+    assert second.status == third.status == "error" and "与第4行重复" in second.errors[0].message
+
+
+def test_wide_layout_one_column_per_month(county, tmp_path):
+    registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x")
+    path = write_book(
+        tmp_path / "w.xlsx",
+        [["统一社会信用代码", "企业名称", "主营业务收入（万元）", None, None],
+         [None, None, "2026年1月", "2026年1-2月", "2026年1-3月"],
+         ["91350100M000100Y43", "鑫华机械有限公司", 61, 154.7, 236.7]],
+    )
+    [row] = importer.plan_import(path).rows
+    assert row.figures == {(2026, 1): {"revenue": Decimal("61")}, (2026, 2): {"revenue": Decimal("154.7")}, (2026, 3): {"revenue": Decimal("236.7")}}

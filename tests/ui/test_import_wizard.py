@@ -131,3 +131,18 @@ def test_import_action_and_history_screen(county, db_path, qtbot, tmp_path, warn
     history.table.selectRow(0)
     history.undo_button.click()
     assert history.table.item(0, 7).text() == "已撤销" and window.count_label.text() == "在库企业 0 家"
+
+
+MONTHLY = SAMPLES / "月度监测_2026年1-10月.xlsx"
+
+
+@pytest.mark.skipif(not MONTHLY.exists(), reason="samples not beside the repository")
+def test_monthly_file_offers_to_create_missing_firms(county, qtbot, warnings):
+    wizard = open_wizard(qtbot, MONTHLY)
+    wizard.next()
+    preview = wizard.preview_page
+    assert preview.create_firms.isVisible() and "不能导入 1000 行" in preview.counts.text()
+    preview.create_firms.click()
+    assert "新增 1000 家" in preview.counts.text() and not preview.create_firms.isVisible()
+    wizard.next()
+    assert registry.count_firms() == 100
