@@ -5,13 +5,14 @@ Kept apart from `importer`, which reads and stores files; `importer.undo_import`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from db import audit
 from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.snapshots import restore_row, snapshot_rows
 from desktop import figures, registry
 from desktop.errors import PeiyuError
-from desktop.firm_fields import FIELDS
 
 
 def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
@@ -41,15 +42,11 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
             if e.entity == figures.ENTITY and e.action == "新增":
                 MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
                 removed_months += 1
-            elif e.entity == figures.ENTITY and e.action == "修改":
-                MonthlyFigure.update({figures.KEY_BY_LABEL[e.field or ""]: e.old_value}).where(
-                    MonthlyFigure.id == e.entity_id
-                ).execute()
+            elif e.action == BEFORE:
+                restore_row(Firm if e.entity == registry.ENTITY else MonthlyFigure, e.new_value or "{}")
                 restored += 1
             elif e.entity == registry.ENTITY and e.action == "修改":
-                key = _KEY_BY_LABEL[e.field or ""]
-                registry.update_firm(e.entity_id, {key: e.old_value or ""}, actor=actor)
-                restored += 1
+                audit.record(registry.ENTITY, e.entity_id, "撤销导入", actor, [(e.field, e.new_value, e.old_value)])
         for e in entries:
             if e.entity == registry.ENTITY and e.action == "新增":
                 Firm.delete().where(Firm.id == e.entity_id).execute()
@@ -68,7 +65,18 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
     }
 
 
-_KEY_BY_LABEL = {f.label: f.key for f in FIELDS}
+BEFORE = "导入前"
+
+
+def remember_before(batch: ImportBatch, firm_ids: Iterable[int], figure_ids: Iterable[int], actor: str) -> None:
+    """Keep whole-row snapshots of the firms and months a batch is about to change, for its undo."""
+    for model, entity, ids in ((Firm, registry.ENTITY, firm_ids), (MonthlyFigure, figures.ENTITY, figure_ids)):
+        snapshots = snapshot_rows(model, ids)
+        audit.record_many(
+            entry
+            for row_id, snapshot in snapshots.items()
+            for entry in audit.entries(entity, row_id, BEFORE, actor, [(None, None, snapshot)], batch)
+        )
 
 
 def _record_name(key: str) -> str:

@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from db.bulk import roomy_page_cache
 from db.models import ImportBatch, MonthlyFigure, database_proxy
 from db.settings import get_setting, set_setting
-from desktop import cells, figures, industry, registry, units, uscc
+from desktop import cells, figures, import_undo, industry, registry, units, uscc
 from desktop.columns import ColumnMap, Target, layout_signature  # noqa: F401 (Target is part of the API)
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FIELDS, FieldError, display, parse_value
@@ -561,6 +561,12 @@ def commit_import(
         # Checked against the database as it is now, in this transaction, not as when planned;
         # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
         lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
+        existing = [r for r in todo if r.status == "changed"]
+        firm_ids = {_stored_id(r) for r in existing}
+        stored_months = figures.figures_of(firm_ids, {p for r in existing for p in r.figures}) if firm_ids else {}
+        import_undo.remember_before(
+            batch, [_stored_id(r) for r in existing if r.values], [m.id for m in stored_months.values()], actor
+        )
         for start in range(0, len(todo), _COMMIT_CHUNK):
             chunk = todo[start : start + _COMMIT_CHUNK]
             new = [r for r in chunk if r.status == "new" and r.firm_row is None]

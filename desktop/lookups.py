@@ -34,8 +34,9 @@ class Lookups:
     def __init__(self) -> None:
         self._towns: dict[str, Unit] | None = None
         self._chains: dict[str, IndustryChain] | None = None
-        self._by_code: dict[str, _Entry | None] = {}  # every code asked about, None when unused
+        self._by_code: dict[str, _Entry | None] = {}  # every code prefetched, None when unused
         self._by_name: dict[str, list[_Entry]] = {}  # live firms by exact name, oldest first
+        self._names: set[str] = set()  # every name prefetched (most have no firm: no list for them)
 
     @classmethod
     def prefetch(cls, codes: Iterable[object], names: Iterable[object]) -> Lookups:
@@ -46,13 +47,13 @@ class Lookups:
         exact = {str(n) for n in names if n}
         exact |= {clean(n) for n in exact}  # `firm_with_name` cleans, the importer not
         found._by_code = dict.fromkeys(keys)
-        found._by_name = {n: [] for n in exact}
+        found._names = exact
         ids = {i for _, i in firm_ids_by("uscc", keys)} | {i for _, i in firm_ids_by("name", exact, live_only=True)}
         for firm in firms_with_places(sorted(ids)):
             if firm.uscc in found._by_code:
                 found._by_code[firm.uscc] = firm
-            if firm.name in found._by_name and firm.deleted_at is None:
-                found._by_name[firm.name].append(firm)
+            if firm.name in exact and firm.deleted_at is None:
+                found._by_name.setdefault(firm.name, []).append(firm)
         return found
 
     # --- catalogue ----------------------------------------------------------------------------
@@ -95,10 +96,9 @@ class Lookups:
 
     def live_firm_named(self, name: str, *, besides: int | None = None) -> Firm | None:
         """The oldest live firm named exactly `name`, other than `besides`."""
-        entries = self._by_name.get(name)
-        if entries is None:
+        if name not in self._names and name not in self._by_name:
             return Firm.get_or_none((Firm.name == name) & (Firm.id != (besides or 0)) & Firm.deleted_at.is_null())
-        for entry in entries:
+        for entry in self._by_name.get(name, ()):
             firm = _firm(entry)
             if firm.id != (besides or 0):
                 return firm
@@ -106,6 +106,10 @@ class Lookups:
 
     def remember(self, code: str, name: str, town_id: int | None) -> None:
         """A firm about to be stored with this code and name, for the checks of later rows."""
+        if name not in self._names and name not in self._by_name:  # not prefetched: the stored ones first
+            self._by_name[name] = list(
+                with_places().where((Firm.name == name) & Firm.deleted_at.is_null()).order_by(Firm.id)
+            )
         entry: _Pending = (code, name, town_id)
         self._by_code[code] = entry
         self._by_name.setdefault(name, []).append(entry)

@@ -302,3 +302,34 @@ def test_wide_layout_one_column_per_month(county, tmp_path):
     )
     [row] = importer.plan_import(path).rows
     assert row.figures == {(2026, 1): {"revenue": Decimal("61")}, (2026, 2): {"revenue": Decimal("154.7")}, (2026, 3): {"revenue": Decimal("236.7")}}
+
+
+def raw_tables() -> dict[str, list[tuple]]:
+    """Every stored column of the data tables, as the database holds them."""
+    from db.models import database_proxy
+
+    return {
+        table: sorted(database_proxy.execute_sql(f'SELECT * FROM "{table}"').fetchall())
+        for table in ("firm", "monthly_figure", "cultivation_entry", "unit", "industry_chain")
+    }
+
+
+def test_undo_restores_every_column_exactly(county, tmp_path):
+    firm_id = registry.create_firm(
+        {"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇", "legal_rep": "王伟"}, actor="x"
+    ).firm_id
+    Firm.update(review_status="已审核").where(Firm.id == firm_id).execute()
+    from desktop import figures as figs
+
+    figs.store(firm_id, 2026, 10, {"revenue": Decimal("1500")}, actor="x")
+    before = raw_tables()
+    path = write_book(
+        tmp_path / "u.xlsx",
+        [HEADER, ["91350100M000100Y43", "鑫华机械有限公司", "北留镇", 1712, "李强"],
+         ["91110000600037341L", "恒瑞化工有限公司", "巴公镇", 900, None]],
+    )
+    summary = importer.commit_import(importer.plan_import(path), actor=ACTOR)
+    changed = raw_tables()
+    assert changed != before and Firm.get_by_id(firm_id).review_status == "待审核"
+    importer.undo_import(summary.batch, actor=ACTOR)
+    assert raw_tables() == before  # version, timestamps and review status included

@@ -189,3 +189,31 @@ def test_bulk_delete_and_restore(three_firms):
     assert registry.firm_ids(FirmQuery()) == [three_firms["zx"]]
     registry.restore_firms(ids, actor=ACTOR)
     assert registry.count_firms() == 3
+
+
+def test_create_firms_stores_what_create_firm_stores(county):
+    # the import's bulk path must write the same row, search columns and audit entry as one by one
+    values = dict(
+        town="巴公镇", legal_rep="王伟", industry_code="3311", chain="钢铁", employees=120, high_tech=True, status=""
+    )
+    one = registry.create_firm({"uscc": "91350100M000100Y43", "name": "重庆鑫华机械", **values}, actor=ACTOR)
+    [bulk] = registry.create_firms([{"uscc": "91110000600037341L", "name": "重庆鑫华机械", **values}], actor=ACTOR)
+    assert bulk.warnings == ("已有同名企业：重庆鑫华机械（91350100M000100Y43）",)
+
+    def stored(firm_id: int) -> tuple:
+        """The firm's row and its audit entry, less what differs by nature: ids, code, times."""
+        row = Firm.select().where(Firm.id == firm_id).dicts().get()
+        entry = AuditEntry.select().where(AuditEntry.entity_id == firm_id).dicts().get()
+        entry["new_value"] = entry["new_value"].replace(row.pop("uscc"), "")
+        for key in ("id", "created_at", "updated_at"):
+            row.pop(key)
+        for key in ("id", "at", "entity_id"):
+            entry.pop(key)
+        return row, entry
+
+    assert stored(one.firm_id) == stored(bulk.firm_id)
+    with pytest.raises(registry.DuplicateFirm):  # all or none: a repeated code stores neither
+        registry.create_firms(
+            [{"uscc": "91110108551385082Q", "name": "甲"}, {"uscc": "91110108551385082Q", "name": "乙"}], actor=ACTOR
+        )
+    assert registry.find_by_uscc("91110108551385082Q") is None
