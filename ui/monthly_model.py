@@ -90,6 +90,12 @@ class MonthlyModel(QAbstractTableModel):
         key = (row, metric)
         self.bad_text.pop(key, None)
         self.confirmed.discard(key)
+        column = self.value_column(metric)
+        if not text.strip():
+            # an empty cell keeps what is stored: saving never deletes a reported figure
+            self.edits.pop(key, None)
+            self.dataChanged.emit(self.index(row, column), self.index(row, column))
+            return
         try:
             parsed = cells.parse_integer(text) if metric == monthly.EMPLOYEES else cells.parse_amount(text)
             self.edits[key] = parsed.value
@@ -98,7 +104,6 @@ class MonthlyModel(QAbstractTableModel):
             self.edits[key] = None
         if self.edits[key] == self.rows[row].current.get(metric) and key not in self.bad_text:
             del self.edits[key]
-        column = self.value_column(metric)
         self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
     def text(self, row: int, metric: str) -> str:

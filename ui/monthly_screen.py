@@ -78,7 +78,7 @@ class MonthlyScreen(QWidget):
             | QTableView.EditTrigger.DoubleClicked
             | QTableView.EditTrigger.EditKeyPressed
         )
-        self.table.horizontalHeader().setDefaultSectionSize(96)
+        self.table.horizontalHeader().setDefaultSectionSize(112)
         self.table.setColumnWidth(0, 230)
         self.table.setColumnWidth(1, 170)
         self.table.verticalHeader().setDefaultSectionSize(24)

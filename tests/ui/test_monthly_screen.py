@@ -94,3 +94,13 @@ def test_shortcut_keys_exist(screen):
     keys = {a.text(): [k.toString() for k in a.shortcuts()] for a in screen.actions()}
     assert "Ctrl+V" in keys["粘贴"] and "Ctrl+S" in keys["保存"] and "Ctrl+Shift+Z" in keys["重做"]
     assert QKeySequence("Ctrl+Z").toString() in keys["撤销"]
+
+
+def test_an_empty_cell_keeps_the_stored_value(screen):
+    model = screen.model
+    firm_id = model.rows[0].firm_id
+    figures.store(firm_id, 2026, 10, {"revenue": D("1000")}, actor="x")
+    screen.reload()
+    screen.table.setCurrentIndex(model.index(0, model.value_column("revenue")))
+    screen.paste("\t1200")
+    assert model.text(0, "revenue") == "1,000.0" and model.value(0, "output_value") == D("1200")
