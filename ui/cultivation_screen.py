@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import cultivation, signals, units
+from desktop import cultivation, registry, signals, units
 from desktop.session import current_actor
 from ui.jobs import JobRunner
 from ui.signals_screen import ask_text
@@ -53,6 +53,8 @@ class CultivationScreen(QWidget):
         self.count = QLabel()
         self.leave_button = QPushButton("移出所选企业…")
         self.leave_button.clicked.connect(self.leave_selected)
+        self.add_button = QPushButton("添加企业…")
+        self.add_button.clicked.connect(self.add_firm)
         self.roster = _table(["企业名称", "统一社会信用代码", "乡镇", "年度", "入库日期", "入库理由"])
         today = date.today()
         self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year, suffix=" 年")
@@ -67,6 +69,7 @@ class CultivationScreen(QWidget):
         for widget in (QLabel("培育库"), self.database, QLabel("乡镇"), self.town, self.count):
             bar.addWidget(widget)
         bar.addStretch()
+        bar.addWidget(self.add_button)
         bar.addWidget(self.leave_button)
         top_layout.addLayout(bar)
         top_layout.addWidget(self.roster)
@@ -142,6 +145,22 @@ class CultivationScreen(QWidget):
             return
         entries, actor, today = [self.lines[r].entry_id for r in rows], current_actor(), date.today()
         self._run(lambda: cultivation.leave_many(entries, date_out=today, reason=reason, actor=actor))
+
+    def add_firm(self) -> None:
+        """Put a firm, found by its code or exact name, into the database shown, with a reason."""
+        database = self.database.currentText()
+        key = ask_text(self, f"添加到{database}", "统一社会信用代码或企业全称")
+        if not key:
+            return
+        firm = registry.find_by_uscc(key) or registry.firm_with_name(key)
+        if firm is None:
+            self.failed.emit(f"找不到“{key.strip()}”，请核对统一社会信用代码或企业全称")
+            return
+        reason = ask_text(self, f"添加到{database}", f"“{firm.name}”的入库理由")
+        if reason is None:
+            return
+        firm_id, year, actor, today = firm.id, date.today().year, current_actor(), date.today()
+        self._run(lambda: cultivation.enter(firm_id, database, year=year, date_in=today, reason=reason, actor=actor))
 
     def accept_selected(self) -> None:
         rows = self._selected(self.proposal_table)

@@ -117,3 +117,21 @@ def test_anomalies_list_the_reason(firms, qtbot):
     screen = screen_for(qtbot, "anomalies")
     reasons = [screen.table.item(r, 6).text() for r in range(screen.table.rowCount())]
     assert any("1100.0" in text and "1000.0" in text for text in reasons), reasons
+
+
+def test_adding_a_firm_to_any_database(firms, qtbot, monkeypatch):
+    screen = CultivationScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(screen)
+    screen.refresh_choices()
+    screen.database.setCurrentText("专精特新中小企业")
+    answers = iter(["91110000600037341L", "2026年认定为省级专精特新中小企业"])
+    monkeypatch.setattr("ui.cultivation_screen.ask_text", lambda *a: next(answers))
+    screen.add_firm()
+    assert [(line.name, line.reason_in) for line in cultivation.roster("专精特新中小企业")] == [
+        ("恒瑞化工有限公司", "2026年认定为省级专精特新中小企业")
+    ]
+    failures: list[str] = []
+    screen.failed.connect(failures.append)
+    monkeypatch.setattr("ui.cultivation_screen.ask_text", lambda *a: "不存在的公司")
+    screen.add_firm()
+    assert failures and "找不到" in failures[0]
