@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -123,16 +123,8 @@ def remember_mapping(headers: Sequence[object], mapping: list[ColumnMap]) -> Non
 
 
 def _apply_override(layout: Layout, override: dict[int, Target | None]) -> Layout:
-    mapping = [ColumnMap(c.index, c.header, override.get(c.index, c.target)) for c in layout.mapping]
-    return Layout(
-        layout.header_rows,
-        layout.headers,
-        mapping,
-        layout.data_rows,
-        layout.skipped,
-        layout.unit,
-        layout.year,
-        layout.month,
+    return replace(
+        layout, mapping=[ColumnMap(c.index, c.header, override.get(c.index, c.target)) for c in layout.mapping]
     )
 
 
@@ -223,16 +215,7 @@ def _monthly_employees(layout: Layout) -> Layout:
         else c
         for c in layout.mapping
     ]
-    return Layout(
-        layout.header_rows,
-        layout.headers,
-        mapping,
-        layout.data_rows,
-        layout.skipped,
-        layout.unit,
-        layout.year,
-        layout.month,
-    )
+    return replace(layout, mapping=mapping)
 
 
 def _monthly_row(row: PlannedRow, creating: dict[str, PlannedRow], create_missing: bool) -> None:

@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import cultivation, registry, signals, units
+from desktop import cultivation, registry, signals
 from desktop.session import current_actor
+from ui.choosers import chosen_town, fill_towns, show_period
 from ui.jobs import JobRunner
 from ui.signals_screen import ask_text
-
-ALL = "全部乡镇"
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -94,22 +93,11 @@ class CultivationScreen(QWidget):
             spin.valueChanged.connect(lambda _: self.reload_proposals())
 
     def refresh_choices(self) -> None:
-        names = [t.name for t in units.towns()] if units.is_initialised() else []
-        current = self.town.currentText()
-        self.town.blockSignals(True)
-        self.town.clear()
-        self.town.addItems([ALL, *names])
-        self.town.setCurrentText(current if current in names else ALL)
-        self.town.blockSignals(False)
-        latest = signals.latest_period()
-        if latest:
-            for spin, value in zip((self.year, self.month), latest, strict=True):
-                spin.blockSignals(True)
-                spin.setValue(value)
-                spin.blockSignals(False)
+        fill_towns(self.town)
+        show_period(self.year, self.month, signals.latest_period())
 
     def reload(self) -> None:
-        town = None if self.town.currentText() in (ALL, "") else self.town.currentText()
+        town = chosen_town(self.town)
         self.lines = cultivation.roster(self.database.currentText(), town)
         self.roster.setRowCount(len(self.lines))
         for row, line in enumerate(self.lines):

@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import monthly, units
+from desktop import monthly
 from desktop.session import current_actor
+from ui.choosers import chosen_town, fill_towns
 from ui.field_widgets import shortcuts
 from ui.jobs import JobRunner
 from ui.monthly_model import MonthlyModel
-
-ALL = "全部乡镇"
 
 
 class EntryTable(QTableView):
@@ -108,19 +107,13 @@ class MonthlyScreen(QWidget):
 
     # --- loading -----------------------------------------------------------------------------
     def refresh_choices(self) -> None:
-        names = [t.name for t in units.towns()] if units.is_initialised() else []
-        current = self.town.currentText()
-        self.town.blockSignals(True)
-        self.town.clear()
-        self.town.addItems([ALL, *names])
-        self.town.setCurrentText(current if current in names else ALL)
-        self.town.blockSignals(False)
+        fill_towns(self.town)
 
     def reload(self) -> None:
         if self.model.entries() and not MonthlyScreen.confirm_discard(self):
             return
         year, month = self.year.value(), self.month.value()
-        town = None if self.town.currentText() in (ALL, "") else self.town.currentText()
+        town = chosen_town(self.town)
         self.model.load(year, month, monthly.month_sheet(year, month, town))
         self._update_status()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop import cultivation, plausibility, signals
 from desktop.session import current_actor
+from ui.choosers import show_period
 from ui.jobs import JobRunner
 
 _HEADERS = ["企业名称", "统一社会信用代码", "乡镇", "信号", "等级", "年化（万元）", "依据"]
@@ -87,12 +88,7 @@ class SignalsScreen(QWidget):
             spin.valueChanged.connect(lambda _: self.reload())
 
     def show_latest_period(self) -> None:
-        latest = signals.latest_period()
-        if latest:
-            for spin, value in zip((self.year, self.month), latest, strict=True):
-                spin.blockSignals(True)
-                spin.setValue(value)
-                spin.blockSignals(False)
+        show_period(self.year, self.month, signals.latest_period())
 
     def reload(self) -> None:
         year, month = self.year.value(), self.month.value()
