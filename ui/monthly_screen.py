@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -65,7 +66,17 @@ class MonthlyScreen(QWidget):
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.save_button.clicked.connect(self.save)
         bar = QHBoxLayout()
-        for widget in (QLabel("月份"), self.year, self.month, QLabel("乡镇"), self.town, self.status):
+        self.only_missing = QCheckBox("只列出未填报的企业")
+        self.only_missing.toggled.connect(lambda _: self.reload())
+        for widget in (
+            QLabel("月份"),
+            self.year,
+            self.month,
+            QLabel("乡镇"),
+            self.town,
+            self.only_missing,
+            self.status,
+        ):
             bar.addWidget(widget)
         bar.addStretch()
         bar.addWidget(self.confirm_button)
@@ -114,7 +125,12 @@ class MonthlyScreen(QWidget):
             return
         year, month = self.year.value(), self.month.value()
         town = chosen_town(self.town)
-        self.model.load(year, month, monthly.month_sheet(year, month, town))
+        rows = (
+            monthly.not_reported(year, month, town)
+            if self.only_missing.isChecked()
+            else monthly.month_sheet(year, month, town)
+        )
+        self.model.load(year, month, rows)
         self._update_status()
 
     @staticmethod
@@ -134,9 +150,6 @@ class MonthlyScreen(QWidget):
             + (f"，错误 {errors} 项" if errors else "")
             + (f"，待确认提示 {warnings} 项" if warnings else "")
         )
-
-    def not_reported_names(self) -> list[str]:
-        return [row.name for r, row in enumerate(self.model.rows) if self.model.value(r, "revenue") is None]
 
     # --- editing -----------------------------------------------------------------------------
     def type_value(self, row: int, metric: str, text: str) -> None:

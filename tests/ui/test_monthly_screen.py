@@ -104,3 +104,11 @@ def test_an_empty_cell_keeps_the_stored_value(screen):
     screen.table.setCurrentIndex(model.index(0, model.value_column("revenue")))
     screen.paste("\t1200")
     assert model.text(0, "revenue") == "1,000.0" and model.value(0, "output_value") == D("1200")
+
+
+def test_listing_only_the_firms_not_yet_reported(screen):
+    figures.store(screen.model.rows[0].firm_id, 2026, 10, {"revenue": D("1000")}, actor="x")
+    screen.reload()
+    assert "未填报 2 家" in screen.status.text()
+    screen.only_missing.setChecked(True)
+    assert screen.model.rowCount() == 2 and all(not row.reported for row in screen.model.rows)
