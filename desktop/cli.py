@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from db.connection import DatabaseUnavailable, close_database, default_location, open_database
-from desktop import demo, importer, registry, signal_report, units
+from desktop import demo, importer, registry, sheet_export, sheet_layouts, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
 
@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--add-chains", action="store_true", help="把文件中未登记的产业链添加到本单位")
     imp.add_argument("--create-missing", action="store_true", help="月度数据文件：为数据库中没有的企业新建企业")
     imp.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="导出上报表格（xlsx）")
+    export.add_argument(
+        "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
+    )
+    export.add_argument("--out", required=True)
+    export.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
+    export.add_argument("--town")
 
     undo = sub.add_parser("undo-import", help="撤销一次导入")
     undo.add_argument("batch", type=int, metavar="BATCH_ID")
@@ -150,6 +158,17 @@ def _import_line(summary: importer.ImportSummary, plan: importer.ImportPlan, *, 
     )
 
 
+def _export(args: argparse.Namespace) -> None:
+    year, month = args.period or (None, None)
+    filters = sheet_layouts.latest_or(year, month)
+    filters = sheet_layouts.Filters(filters.year, filters.month, args.town)
+    if args.town and units.town_by_name(args.town) is None:
+        raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
+    count = sheet_export.write_sheet(sheet_layouts.layout_for(args.sheet, filters), filters, args.out)
+    name = sheet_layouts.SHEET_NAMES[args.sheet]
+    print(f"已导出{name}：{count} 家企业，截至{filters.year}年{filters.month}月 → {args.out}")
+
+
 def _undo_import(args: argparse.Namespace) -> None:
     result = importer.undo_import(args.batch, actor=current_actor())
     if args.json:
@@ -176,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         elif args.command == "undo-import":
             _undo_import(args)
+        elif args.command == "export":
+            _export(args)
         elif args.command in signal_report.COMMANDS:
             return signal_report.run(args)
     except (PeiyuError, DatabaseUnavailable) as exc:
