@@ -30,6 +30,7 @@ from db.connection import DatabaseUnavailable, close_database, describe, open_da
 from desktop import registry, units
 from desktop.session import current_actor
 from ui.cultivation_screen import CultivationScreen
+from ui.export_dialog import ExportDialog
 from ui.field_widgets import shortcuts
 from ui.firm_editor import FirmEditor
 from ui.import_history import ImportHistoryScreen
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("保存", self.save_now, K.Save)
         self.settings_action = self._action("本单位设置…", self.open_settings)
         self.import_action = self._action("导入企业名录…", self.import_roster, "Ctrl+I")
+        self.export_action = self._action("导出上报表格…", self.export_sheet, "Ctrl+E")
         self.open_action = self._action("打开数据库…", self.choose_database, K.Open)
         self.create_db_action = self._action("新建数据库…", self.create_database)
         self.quit_action = self._action("退出", self.close, K.Quit)
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("文件(&F)")
         file_menu.addActions([self.create_db_action, self.open_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
+        file_menu.addActions([self.import_action, self.export_action])
         self.recent_menu = file_menu.addMenu("最近打开的数据库")
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.quit_action])
@@ -195,7 +197,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addActions([self.find_action, self.copy_action])
         toolbar.addSeparator()
-        toolbar.addAction(self.import_action)
+        toolbar.addActions([self.import_action, self.export_action])
         self._fill_recent_menu()
 
     def _fill_columns_menu(self) -> None:
@@ -367,6 +369,14 @@ class MainWindow(QMainWindow):
         wizard.imported.connect(lambda _: self.after_import())
         wizard.open()
         return wizard
+
+    def export_sheet(self) -> ExportDialog | None:
+        if not units.is_initialised():
+            self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
+            return None
+        dialog = ExportDialog(self.runner, Path(describe(self.location)).parent, self)
+        dialog.open()
+        return dialog
 
     def after_import(self) -> None:
         self.undo_stack.clear()  # undoing an import is done per batch (导入记录), not step by step

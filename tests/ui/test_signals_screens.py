@@ -1,6 +1,7 @@
 """升规候选, 退库预警 and 培育库 screens: the clerk sees each firm's reason and acts on it."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -135,3 +136,21 @@ def test_adding_a_firm_to_any_database(firms, qtbot, monkeypatch):
     monkeypatch.setattr("ui.cultivation_screen.ask_text", lambda *a: "不存在的公司")
     screen.add_firm()
     assert failures and "找不到" in failures[0]
+
+
+def test_export_dialog_suggests_the_name_and_writes_the_workbook(firms, qtbot, tmp_path):
+    import openpyxl
+
+    from ui.export_dialog import ExportDialog
+
+    cultivation.enter(firms["band"], cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
+    dialog = ExportDialog(JobRunner(InlinePool()), tmp_path)
+    qtbot.addWidget(dialog)
+    assert (dialog.year.value(), dialog.month.value()) == (2026, 10)
+    assert dialog.path.text().endswith("泽州县_基础信息库汇总表_202610.xlsx")
+    dialog.town.setCurrentText("巴公镇")
+    assert dialog.path.text().endswith("泽州县巴公镇_基础信息库汇总表_202610.xlsx")
+    dialog.export()
+    assert "已导出 1 家企业" in dialog.result.text() and dialog.open_folder.isVisibleTo(dialog)
+    sheet = openpyxl.load_workbook(dialog.path.text()).active
+    assert sheet["C4"].value == "恒瑞化工有限公司"
