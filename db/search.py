@@ -11,7 +11,7 @@ clerks expect. pypinyin picks the reading of polyphonic characters from its phra
 pypinyin takes ~0.3 ms a name, i.e. half a minute for a 100,000-firm import, so names made only
 of characters whose syllable cannot depend on the words around them are read from a
 per-character cache (`_context_bound`), and other names split into words as pypinyin does, each
-word converted once (`_by_words`); the syllables are exactly pypinyin's (tests/db/test_search.py).
+word converted once (`_by_words`); the syllables are exactly pypinyin's (tests/db/test_search_key.py).
 """
 
 from __future__ import annotations

@@ -325,7 +325,13 @@ def _check_zip(path: Path, size: int, limits: Limits) -> None:
                     with zf.open(info) as fh:
                         head = fh.read(65536)
                     _check_dimension(path, head, limits)
-    except (zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError) as e:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        ValueError,
+        RuntimeError,
+        EOFError,
+    ) as e:  # RuntimeError covers unsupported features
         raise UnreadableFile(_message(path, f"文件已损坏（压缩结构无效），{_RESAVE}（{e}）")) from e
 
 

@@ -1,0 +1,180 @@
+"""Committing an import plan: storing the accepted rows as one audited batch, and what is left over.
+
+`commit_import` writes in one transaction (a failure or a cancel writes nothing) and keeps
+whole-row snapshots of what it changes so `undo_import` can put it back; `write_rejected` saves
+the rows that could not be imported, with their reasons, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from db.bulk import roomy_page_cache
+from db.models import ImportBatch, database_proxy
+from desktop import figures, import_undo, registry
+from desktop.errors import PeiyuError
+from desktop.importer import ImportPlan, Issue, PlannedRow, remember_mapping
+from desktop.lookups import Lookups
+
+_COMMIT_CHUNK = 1000  # rows stored per bulk insert: bounded memory, and progress (a cancel) between
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    skipped: int
+    errors: list[Issue]
+    warnings: list[Issue]
+    batch: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "batch": self.batch,
+        }
+
+
+def preview_summary(plan: ImportPlan, on_conflict: str = "update") -> ImportSummary:
+    """What `commit_import` would do with this plan (for --dry-run and the wizard)."""
+    changed = plan.count("changed")
+    return ImportSummary(
+        rows=len(plan.rows),
+        inserted=plan.count("new"),
+        updated=changed if on_conflict == "update" else 0,
+        unchanged=plan.count("unchanged"),
+        skipped=plan.count("skipped") + plan.count("error") + (changed if on_conflict == "skip" else 0),
+        errors=plan.errors,
+        warnings=plan.warnings,
+        batch=None,
+    )
+
+
+def commit_import(
+    plan: ImportPlan,
+    *,
+    actor: str,
+    on_conflict: str = "update",
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Store every accepted row in one transaction, as one import batch; a cancel writes nothing."""
+    if on_conflict not in ("update", "skip"):
+        raise PeiyuError(f"on_conflict 应为 update 或 skip，当前为“{on_conflict}”")
+    todo = [r for r in plan.rows if r.status == "new" or (r.status == "changed" and on_conflict == "update")]
+    inserted = updated = 0
+    with roomy_page_cache(), database_proxy.atomic():
+        batch = ImportBatch.create(
+            source_file=plan.path.name,
+            source_sha256=_sha256(plan.path),
+            kind="企业名录",
+            actor=actor,
+            rows=len(plan.rows),
+        )
+        # Checked against the database as it is now, in this transaction, not as when planned;
+        # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
+        lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
+        existing = [r for r in todo if r.status == "changed"]
+        firm_ids = {_stored_id(r) for r in existing}
+        stored_months = figures.figures_of(firm_ids, {p for r in existing for p in r.figures}) if firm_ids else {}
+        import_undo.remember_before(
+            batch, [_stored_id(r) for r in existing if r.values], [m.id for m in stored_months.values()], actor
+        )
+        for start in range(0, len(todo), _COMMIT_CHUNK):
+            chunk = todo[start : start + _COMMIT_CHUNK]
+            new = [r for r in chunk if r.status == "new" and r.firm_row is None]
+            created = registry.create_firms([r.values for r in new], actor=actor, batch=batch, lookups=lookups)
+            for row, change in zip(new, created, strict=True):
+                row.firm_id = change.firm_id
+            for row in chunk:
+                if row.firm_row is not None:
+                    row.firm_id = row.firm_row.firm_id
+                elif row.status != "new" and row.values:
+                    assert row.firm_id is not None
+                    registry.update_firm(row.firm_id, row.values, actor=actor, batch=batch, lookups=lookups)
+            months = [(_stored_id(r), y, m, values) for r in chunk for (y, m), values in r.figures.items()]
+            figures.store_many(months, actor=actor, batch=batch, new_firms={c.firm_id for c in created})
+            inserted += sum(1 for r in chunk if r.status == "new")
+            updated += sum(1 for r in chunk if r.status == "changed")
+            if progress:
+                progress(start + len(chunk), len(todo))
+        summary = preview_summary(plan, on_conflict)
+        summary = ImportSummary(
+            summary.rows,
+            inserted,
+            updated,
+            summary.unchanged,
+            summary.skipped,
+            summary.errors,
+            summary.warnings,
+            batch.id,
+        )
+        batch.inserted, batch.updated, batch.unchanged, batch.skipped = (
+            inserted,
+            updated,
+            summary.unchanged,
+            summary.skipped,
+        )
+        batch.summary = json.dumps(summary.as_dict(), ensure_ascii=False)
+        batch.save()
+        remember_mapping(plan.layout.headers, plan.layout.mapping)
+    return summary
+
+
+def _stored_id(row: PlannedRow) -> int:
+    assert row.firm_id is not None  # set when planned (changed rows) or just now (new rows)
+    return row.firm_id
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- rejected rows ---------------------------------------------------------------------------
+def write_rejected(plan: ImportPlan, out: str | Path) -> int:
+    """Save the rejected rows with the file's own columns plus 原行号 and 错误原因, so nothing is lost."""
+    rejected = [r for r in plan.rows if r.status == "error"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "未导入的行"
+    lines: list[list[object]] = [[*plan.layout.headers, "原行号", "错误原因"]]
+    for row in rejected:
+        reasons = "；".join(f"{i.column + '：' if i.column else ''}{i.message}" for i in row.errors)
+        lines.append([*row.cells, row.row, reasons])
+    for r, values in enumerate(lines, start=1):
+        for c, value in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: "=1+1" must not become a formula
+            if r == 1:
+                cell.font = Font(bold=True)
+    for column_cells in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column_cells[:200])
+        sheet.column_dimensions[column_cells[0].column_letter].width = min(max(8, width * 2), 60)
+    sheet.freeze_panes = "A2"
+    book.save(out)
+    return len(rejected)
+
+
+def batches(limit: int = 200) -> list[ImportBatch]:
+    """The most recent import batches, newest first (the 导入记录 screen)."""
+    return list(ImportBatch.select().order_by(ImportBatch.id.desc()).limit(limit))
