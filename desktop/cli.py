@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from db.connection import DatabaseUnavailable, close_database, default_location, open_database
-from desktop import demo, importer, registry, sheet_export, sheet_layouts, signal_report, units
+from desktop import demo, importer, registry, sheet_export, sheet_layouts, sheet_pdf, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
 
@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True)
     export.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
     export.add_argument("--town")
+
+    pdf = sub.add_parser("pdf", help="导出打印用的 PDF 名单")
+    pdf.add_argument(
+        "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
+    )
+    pdf.add_argument("--out", required=True)
+    pdf.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
+    pdf.add_argument("--town")
 
     undo = sub.add_parser("undo-import", help="撤销一次导入")
     undo.add_argument("batch", type=int, metavar="BATCH_ID")
@@ -164,7 +172,8 @@ def _export(args: argparse.Namespace) -> None:
     filters = sheet_layouts.Filters(filters.year, filters.month, args.town)
     if args.town and units.town_by_name(args.town) is None:
         raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
-    count = sheet_export.write_sheet(sheet_layouts.layout_for(args.sheet, filters), filters, args.out)
+    writer = sheet_pdf.write_pdf if args.command == "pdf" else sheet_export.write_sheet
+    count = writer(sheet_layouts.layout_for(args.sheet, filters), filters, args.out)
     name = sheet_layouts.SHEET_NAMES[args.sheet]
     print(f"已导出{name}：{count} 家企业，截至{filters.year}年{filters.month}月 → {args.out}")
 
@@ -195,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         elif args.command == "undo-import":
             _undo_import(args)
-        elif args.command == "export":
+        elif args.command in ("export", "pdf"):
             _export(args)
         elif args.command in signal_report.COMMANDS:
             return signal_report.run(args)
