@@ -1,6 +1,6 @@
-"""导出上报表格: choose the sheet, period and township; the file name is suggested as 单位_表名_YYYYMM.
-
-The workbook is written in the background; when it is done the clerk can open its folder.
+"""导出上报表格: choose the sheet, period, township and format (Excel to send, PDF to print and
+sign); the file name is suggested as 单位_表名_YYYYMM. The file is written in the background;
+when it is done the clerk can open its folder.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import sheet_export, sheet_layouts, signals, units
+from desktop import sheet_export, sheet_layouts, sheet_pdf, signals, units
 from ui.choosers import chosen_town, fill_towns, show_period
 from ui.jobs import JobRunner
 
@@ -45,6 +45,9 @@ class ExportDialog(QDialog):
         show_period(self.year, self.month, signals.latest_period())
         self.town = QComboBox()
         fill_towns(self.town)
+        self.format = QComboBox()
+        self.format.addItem("Excel 表格（.xlsx，用于报送）", ".xlsx")
+        self.format.addItem("PDF 名单（.pdf，用于打印、签字盖章）", ".pdf")
         self.path = QLineEdit()
         browse = QPushButton("另存为…")
         browse.clicked.connect(self.browse)
@@ -58,6 +61,7 @@ class ExportDialog(QDialog):
         form.addRow("表格", self.sheet)
         form.addRow("截至", period_row)
         form.addRow("乡镇", self.town)
+        form.addRow("格式", self.format)
         form.addRow("保存到", path_row)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -79,6 +83,7 @@ class ExportDialog(QDialog):
             self.year.valueChanged,
             self.month.valueChanged,
             self.town.currentIndexChanged,
+            self.format.currentIndexChanged,
         ):
             signal.connect(lambda *_: self.suggest_name())
         self.suggest_name()
@@ -90,15 +95,21 @@ class ExportDialog(QDialog):
     def suggest_name(self) -> None:
         unit = sheet_layouts.unit_label(self.filters()) if units.is_initialised() else "培育库"
         name = sheet_layouts.SHEET_NAMES[self.sheet.currentData()].replace("“", "").replace("”", "")
-        self.path.setText(str(self.folder / f"{unit}_{name}_{self.year.value()}{self.month.value():02d}.xlsx"))
+        self.path.setText(
+            str(self.folder / f"{unit}_{name}_{self.year.value()}{self.month.value():02d}{self.format.currentData()}")
+        )
 
     def browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "保存表格", self.path.text(), "Excel 工作簿 (*.xlsx)")
+        suffix = self.format.currentData()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "保存", self.path.text(), f"{self.format.currentText()} (*{suffix})"
+        )
         if chosen:
-            self.path.setText(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
+            self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
 
     def export(self) -> None:
         filters, key, out = self.filters(), self.sheet.currentData(), self.path.text().strip()
+        writer = sheet_pdf.write_pdf if out.endswith(".pdf") else sheet_export.write_sheet
         self.buttons.setEnabled(False)
         self.result.setText("正在导出……")
 
@@ -112,9 +123,7 @@ class ExportDialog(QDialog):
             self.buttons.setEnabled(True)
             self.result.setText(f"未能导出：{message}")
 
-        self.runner.start(
-            lambda: sheet_export.write_sheet(sheet_layouts.layout_for(key, filters), filters, out), done, failed
-        )
+        self.runner.start(lambda: writer(sheet_layouts.layout_for(key, filters), filters, out), done, failed)
 
     def show_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.path.text()).parent)))

@@ -154,3 +154,7 @@ def test_export_dialog_suggests_the_name_and_writes_the_workbook(firms, qtbot, t
     assert "已导出 1 家企业" in dialog.result.text() and dialog.open_folder.isVisibleTo(dialog)
     sheet = openpyxl.load_workbook(dialog.path.text()).active
     assert sheet["C4"].value == "恒瑞化工有限公司"
+    dialog.format.setCurrentIndex(1)
+    assert dialog.path.text().endswith("泽州县巴公镇_基础信息库汇总表_202610.pdf")
+    dialog.export()
+    assert open(dialog.path.text(), "rb").read(5) == b"%PDF-"
