@@ -9,9 +9,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from db.connection import DatabaseUnavailable, close_database, default_location, open_database
+from db import backup
+from db.connection import DatabaseUnavailable, close_database, default_location, describe, open_database
 from desktop import demo, importer, registry, sheet_export, sheet_layouts, sheet_pdf, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
@@ -67,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", required=True)
     pdf.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
     pdf.add_argument("--town")
+
+    back = sub.add_parser("backup", help="备份数据库（运行中也可以）")
+    back.add_argument("--out", help="备份文件（默认放在数据库旁，文件名带时间）")
+    rest = sub.add_parser("restore", help="用备份文件恢复数据库（原数据库先另存一份）")
+    rest.add_argument("file")
+    sub.add_parser("check", help="检查数据库是否完好")
 
     undo = sub.add_parser("undo-import", help="撤销一次导入")
     undo.add_argument("batch", type=int, metavar="BATCH_ID")
@@ -189,9 +197,36 @@ def _undo_import(args: argparse.Namespace) -> None:
         )
 
 
+def _sqlite_file(location: str) -> Path:
+    if "://" in location and not location.startswith("sqlite:///"):
+        raise PeiyuError("PostgreSQL 数据库请用 pg_dump / pg_restore 备份和恢复")
+    return Path(describe(location))
+
+
+def _maintenance(args: argparse.Namespace, location: str) -> int:
+    """backup, restore and check work on the file itself, without opening it through the models."""
+    database = _sqlite_file(location)
+    if args.command == "backup":
+        print(f"已备份到：{backup.backup(database, Path(args.out) if args.out else None)}")
+    elif args.command == "restore":
+        saved = backup.restore(Path(args.file), database)
+        print(f"已用 {args.file} 恢复数据库" + (f"；原数据库另存为：{saved}" if saved else ""))
+    else:
+        result = backup.check(database)
+        print(result.message)
+        return 0 if result.ok else 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     location = args.db or default_location()
+    if args.command in ("backup", "restore", "check"):
+        try:
+            return _maintenance(args, location)
+        except (PeiyuError, backup.BackupError) as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
     try:
         open_database(location)
         if args.command == "init":

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db import backup
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
 from desktop.session import current_actor
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("本单位设置…", self.open_settings)
         self.import_action = self._action("导入企业名录…", self.import_roster, "Ctrl+I")
         self.export_action = self._action("导出上报表格…", self.export_sheet, "Ctrl+E")
+        self.backup_action = self._action("备份数据库…", self.backup_database)
         self.open_action = self._action("打开数据库…", self.choose_database, K.Open)
         self.create_db_action = self._action("新建数据库…", self.create_database)
         self.quit_action = self._action("退出", self.close, K.Quit)
@@ -174,6 +176,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.create_db_action, self.open_action])
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
         self.recent_menu = file_menu.addMenu("最近打开的数据库")
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.quit_action])
@@ -377,6 +381,25 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.runner, Path(describe(self.location)).parent, self)
         dialog.open()
         return dialog
+
+    def backup_database(self, target: str | None = None) -> None:
+        """Save a consistent copy of the database (the app keeps running)."""
+        if "://" in self.location and not self.location.startswith("sqlite:///"):
+            self.show_error("PostgreSQL 数据库请由管理员用 pg_dump 备份。")
+            return
+        database = Path(describe(self.location))
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(
+                self, "备份数据库", str(backup.default_backup_name(database)), "培育库数据库 (*.db)"
+            )
+        if not target:
+            return
+        out = Path(target)
+        self.runner.start(
+            lambda: backup.backup(database, out),
+            lambda path: self.statusBar().showMessage(f"已备份到：{path}", 10000),
+            self.show_error,
+        )
 
     def after_import(self) -> None:
         self.undo_stack.clear()  # undoing an import is done per batch (导入记录), not step by step

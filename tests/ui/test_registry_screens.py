@@ -318,3 +318,11 @@ def test_industry_completer_shows_official_names_and_fills_the_code(window, qtbo
     completer.activated.emit("C3311 金属结构制造")
     assert widget.value() == "C3311" and widget.note.text() == "金属结构制造"
     assert editor.current["industry_code"] == "C3311" and editor.undo_stack.count() == 1
+
+
+def test_backup_from_the_file_menu(window, tmp_path):
+    from db import backup
+
+    window.backup_database(str(tmp_path / "备份.db"))
+    assert backup.check(tmp_path / "备份.db").firms == 60
+    assert "已备份到" in window.statusBar().currentMessage()
