@@ -7,8 +7,13 @@ cd "$here"
 venv="$here/.venv"
 
 system_packages() {
-    # Qt's xcb/offscreen plugins need these shared libraries; Debian slim images lack them.
+    # Qt needs these shared libraries (offscreen for the tests, xcb for a real screen);
+    # Debian's minimal images lack them.
     local need=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+    if [ "${1:-}" = "app" ]; then
+        need+=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+               libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1)
+    fi
     local missing=()
     for p in "${need[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -34,7 +39,7 @@ python_env() {
 
 cmd="${1:-app}"
 shift || true
-system_packages
+system_packages "$cmd"
 python_env
 case "$cmd" in
     app)   exec "$venv/bin/peiyu" "$@" ;;
