@@ -8,13 +8,10 @@ hundreds of thousands of rows; `executemany` reuses a single prepared statement 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from peewee import Field, Model, SqliteDatabase
-
-from db.models import database_proxy
+from peewee import Field, Model
 
 _NO_DEFAULT = object()
 
@@ -75,23 +72,3 @@ def insert_records(model: type[Model], records: Iterable[Mapping[str, Any]]) -> 
 _Layout = tuple[
     list[Any], list[tuple[int, str, Callable[[Any], Any]]], list[tuple[int, Callable[[], Any], Callable[[Any], Any]]]
 ]
-
-
-@contextmanager
-def roomy_page_cache(megabytes: int = 64) -> Iterator[None]:
-    """A larger SQLite page cache for this connection while bulk-inserting, the old size restored after.
-
-    With the default 2 MB, inserting 100,000 firms with their months and audit entries pushes
-    index pages out to the WAL and reads them back, which made the inserts about twice as slow.
-    The cache only grows as pages are used, so small imports cost no more memory.
-    """
-    database = database_proxy.obj
-    if not isinstance(database, SqliteDatabase):
-        yield
-        return
-    (before,) = database.execute_sql("PRAGMA cache_size").fetchone()
-    database.execute_sql(f"PRAGMA cache_size = {-megabytes * 1024}")
-    try:
-        yield
-    finally:
-        database.execute_sql(f"PRAGMA cache_size = {int(before)}")

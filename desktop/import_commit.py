@@ -17,7 +17,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from db.bulk import roomy_page_cache
 from db.models import ImportBatch, database_proxy
 from desktop import figures, import_undo, registry
 from desktop.errors import PeiyuError
@@ -78,7 +77,7 @@ def commit_import(
         raise PeiyuError(f"on_conflict 应为 update 或 skip，当前为“{on_conflict}”")
     todo = [r for r in plan.rows if r.status == "new" or (r.status == "changed" and on_conflict == "update")]
     inserted = updated = 0
-    with roomy_page_cache(), database_proxy.atomic():
+    with database_proxy.atomic():
         batch = ImportBatch.create(
             source_file=plan.path.name,
             source_sha256=_sha256(plan.path),
