@@ -54,21 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--create-missing", action="store_true", help="月度数据文件：为数据库中没有的企业新建企业")
     imp.add_argument("--json", action="store_true")
 
-    export = sub.add_parser("export", help="导出上报表格（xlsx）")
-    export.add_argument(
-        "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
-    )
-    export.add_argument("--out", required=True)
-    export.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
-    export.add_argument("--town")
-
-    pdf = sub.add_parser("pdf", help="导出打印用的 PDF 名单")
-    pdf.add_argument(
-        "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
-    )
-    pdf.add_argument("--out", required=True)
-    pdf.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
-    pdf.add_argument("--town")
+    for name, help_text in (("export", "导出上报表格（xlsx）"), ("pdf", "导出打印用的 PDF 名单")):
+        sheet = sub.add_parser(name, help=help_text)
+        sheet.add_argument(
+            "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
+        )
+        sheet.add_argument("--out", required=True)
+        sheet.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
+        sheet.add_argument("--town")
 
     back = sub.add_parser("backup", help="备份数据库（运行中也可以）")
     back.add_argument("--out", help="备份文件（默认放在数据库旁，文件名带时间）")
