@@ -14,7 +14,7 @@ from typing import Any
 
 from db import backup
 from db.connection import DatabaseUnavailable, close_database, default_location, describe, open_database
-from desktop import demo, importer, registry, sheet_export, sheet_layouts, sheet_pdf, signal_report, units
+from desktop import cultivation, demo, importer, registry, sheet_export, sheet_layouts, sheet_pdf, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
 
@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         sheet.add_argument("--out", required=True)
         sheet.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
         sheet.add_argument("--town")
+        sheet.add_argument("--database", choices=cultivation.DATABASES, help="只列出现在该培育库中的企业")
 
     back = sub.add_parser("backup", help="备份数据库（运行中也可以）")
     back.add_argument("--out", help="备份文件（默认放在数据库旁，文件名带时间）")
@@ -170,7 +171,7 @@ def _import_line(summary: importer.ImportSummary, plan: importer.ImportPlan, *, 
 def _export(args: argparse.Namespace) -> None:
     year, month = args.period or (None, None)
     filters = sheet_layouts.latest_or(year, month)
-    filters = sheet_layouts.Filters(filters.year, filters.month, args.town)
+    filters = sheet_layouts.Filters(filters.year, filters.month, args.town, args.database)
     if args.town and units.town_by_name(args.town) is None:
         raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
     writer = sheet_pdf.write_pdf if args.command == "pdf" else sheet_export.write_sheet

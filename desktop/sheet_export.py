@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from desktop.sheet_layouts import Filters, SheetLayout, unit_label
+from desktop.sheet_layouts import Filters, Progress, SheetLayout, unit_label
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -34,8 +34,20 @@ def safe_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def write_sheet(layout: SheetLayout, filters: Filters, out: str | Path, *, today: date | None = None) -> int:
-    """Write the layout's rows for these filters to `out`; return the number of firms listed."""
+REPORT_EVERY = 500  # rows between progress reports
+
+
+def write_sheet(
+    layout: SheetLayout,
+    filters: Filters,
+    out: str | Path,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write the layout's rows for these filters to `out`; return the number of firms listed.
+
+    `progress(done, total)` is called as rows are written; if it raises, nothing is saved."""
     rows = layout.rows(filters)
     unit = unit_label(filters)
     book = Workbook()
@@ -61,6 +73,8 @@ def write_sheet(layout: SheetLayout, filters: Filters, out: str | Path, *, today
 
     totals: dict[str, Decimal] = {c.key: Decimal(0) for c in layout.columns if c.total}
     for number, record in enumerate(rows, start=1):
+        if progress is not None and number % REPORT_EVERY == 1:
+            progress(number - 1, len(rows))
         values: list[Any] = [number]
         for column in layout.columns:
             value = record.get(column.key)
@@ -107,6 +121,8 @@ def write_sheet(layout: SheetLayout, filters: Filters, out: str | Path, *, today
     sheet.oddFooter.center.text = "第&P页 共&N页"
     sheet.print_options.horizontalCentered = True
     book.save(out)
+    if progress is not None:
+        progress(len(rows), len(rows))
     return len(rows)
 
 

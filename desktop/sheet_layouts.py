@@ -33,6 +33,10 @@ class Filters:
     year: int
     month: int
     town: str | None = None
+    database: str | None = None  # only firms now in this cultivation database (monthly, warnings)
+
+
+Progress = Callable[[int, int], None]  # (rows written, rows in all); may raise to cancel
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,16 @@ def _database_rows(database: str) -> Callable[[Filters], list[dict[str, Any]]]:
     return rows
 
 
+def _in_database(firm_ids: list[int], f: Filters) -> list[int]:
+    if not f.database:
+        return firm_ids
+    kept = {line.firm_id for line in cultivation.roster(f.database, f.town)}
+    return [i for i in firm_ids if i in kept]
+
+
 def _warning_rows(f: Filters) -> list[dict[str, Any]]:
     found = signals.exit_warnings(f.year, f.month)
-    base = _firm_rows(sorted({s.firm_id for s in found}), f)
+    base = _firm_rows(_in_database(sorted({s.firm_id for s in found}), f), f)
     out = []
     for s in found:
         if s.firm_id in base:
@@ -115,7 +126,7 @@ def _warning_rows(f: Filters) -> list[dict[str, Any]]:
 
 def _monthly_rows(f: Filters) -> list[dict[str, Any]]:
     ids: list[int] = list(Firm.select(Firm.id).where(Firm.deleted_at.is_null()).scalars())
-    base = _firm_rows(ids, f)
+    base = _firm_rows(_in_database(ids, f), f)
     return sorted((r for r in base.values() if r["revenue"] is not None), key=lambda r: r["sort"])
 
 

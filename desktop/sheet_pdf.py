@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from desktop.resources import cjk_font_path
-from desktop.sheet_export import FOOTER
-from desktop.sheet_layouts import Filters, SheetLayout, unit_label
+from desktop.sheet_export import FOOTER, REPORT_EVERY
+from desktop.sheet_layouts import Filters, Progress, SheetLayout, unit_label
 
 FONT = "WenQuanYi"
 _PAGE = landscape(A4)
@@ -69,8 +69,17 @@ def _text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def write_pdf(layout: SheetLayout, filters: Filters, out: str | Path, *, today: date | None = None) -> int:
-    """Write the layout's rows as a PDF roster; return the number of firms listed."""
+def write_pdf(
+    layout: SheetLayout,
+    filters: Filters,
+    out: str | Path,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write the layout's rows as a PDF roster; return the number of firms listed.
+
+    `progress(done, total)` is called as rows are laid out; if it raises, no file is left."""
     _register_font()
     rows = layout.rows(filters)
     unit = unit_label(filters)
@@ -85,6 +94,8 @@ def write_pdf(layout: SheetLayout, filters: Filters, out: str | Path, *, today: 
     data: list[list[Any]] = [[Paragraph("序号", head), *(Paragraph(c.header, head) for c in layout.columns)]]
     totals = {c.key: Decimal(0) for c in layout.columns if c.total}
     for number, record in enumerate(rows, start=1):
+        if progress is not None and number % REPORT_EVERY == 1:
+            progress(number - 1, len(rows))
         out_row: list[Any] = [str(number)]
         for column in layout.columns:
             value = record.get(column.key)
@@ -133,4 +144,6 @@ def write_pdf(layout: SheetLayout, filters: Filters, out: str | Path, *, today: 
         Paragraph(signed, line),
     ]
     doc.build(story, canvasmaker=_NumberedCanvas)
+    if progress is not None:
+        progress(len(rows), len(rows))
     return len(rows)

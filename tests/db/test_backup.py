@@ -1,5 +1,6 @@
 """Backups: a consistent copy while open, checks that refuse what is not an intact 培育库 database,
 and a restore that keeps the database it replaces."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Cultivation databases: entering, leaving with a reason, rosters, and proposals for the 基础信息库."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,11 +27,17 @@ def firms(county):
 
 
 def test_enter_leave_and_roster(firms):
-    entry = cultivation.enter(firms["band"], cultivation.KEY_POOL, year=2026, date_in=date(2026, 3, 1), reason="预计年内达标", actor="张")
+    entry = cultivation.enter(
+        firms["band"], cultivation.KEY_POOL, year=2026, date_in=date(2026, 3, 1), reason="预计年内达标", actor="张"
+    )
     with pytest.raises(PeiyuError, match="已在"):
-        cultivation.enter(firms["band"], cultivation.KEY_POOL, year=2026, date_in=date(2026, 3, 2), reason="", actor="张")
+        cultivation.enter(
+            firms["band"], cultivation.KEY_POOL, year=2026, date_in=date(2026, 3, 2), reason="", actor="张"
+        )
     lines = cultivation.roster(cultivation.KEY_POOL)
-    assert [(line.name, line.town, line.reason_in) for line in lines] == [("鑫华机械有限公司", "巴公镇", "预计年内达标")]
+    assert [(line.name, line.town, line.reason_in) for line in lines] == [
+        ("鑫华机械有限公司", "巴公镇", "预计年内达标")
+    ]
     with pytest.raises(PeiyuError, match="移出理由"):
         cultivation.leave(entry.id, date_out=date(2026, 12, 1), reason=" ", actor="张")
     with pytest.raises(PeiyuError, match="早于入库日期"):
@@ -51,7 +58,14 @@ def test_proposals_for_the_basic_database(firms):
     proposals = cultivation.propose_basic(2026, 10)
     assert [(p.name, p.revenue) for p in proposals] == [("鑫华机械有限公司", D("1200.0000"))]
     assert proposals[0].explanation == "1-10月累计 1000.0万元，年化 1200.0万元，在500-2000万元之间"
-    cultivation.enter(firms["band"], cultivation.BASIC_INFO, year=2026, date_in=date(2026, 11, 1), reason=proposals[0].explanation, actor="张")
+    cultivation.enter(
+        firms["band"],
+        cultivation.BASIC_INFO,
+        year=2026,
+        date_in=date(2026, 11, 1),
+        reason=proposals[0].explanation,
+        actor="张",
+    )
     assert cultivation.propose_basic(2026, 10) == []
 
 

@@ -267,7 +267,11 @@ def test_monthly_long_layout_sample(county):
     firm = registry.find_by_uscc("911405257X9FNR6A01")
     january, october = figure_of(firm.id, 2026, 1), figure_of(firm.id, 2026, 10)
     assert (january.revenue, january.output_value, january.electricity, january.tax, january.employees) == (
-        Decimal("61"), Decimal("64.1"), Decimal("11.88"), Decimal("1.83"), 247
+        Decimal("61"),
+        Decimal("64.1"),
+        Decimal("11.88"),
+        Decimal("1.83"),
+        247,
     )
     assert october.revenue == Decimal("780")
     again = importer.plan_import(MONTHLY)
@@ -280,14 +284,18 @@ def test_monthly_file_updates_existing_firms_and_rejects_repeats(county, tmp_pat
     registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x")
     path = write_book(
         tmp_path / "m.xlsx",
-        [["统一社会信用代码", "企业名称", "年月", "营业收入（元）", "用电量（千瓦时）"],
-         ["91350100M000100Y43", "鑫华机械有限公司", "2026年1月", "1,000,000", 12345],
-         ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2500000, 23456],
-         ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2600000, 23456]],
+        [
+            ["统一社会信用代码", "企业名称", "年月", "营业收入（元）", "用电量（千瓦时）"],
+            ["91350100M000100Y43", "鑫华机械有限公司", "2026年1月", "1,000,000", 12345],
+            ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2500000, 23456],
+            ["91350100M000100Y43", "鑫华机械有限公司", "2026-02", 2600000, 23456],
+        ],
     )
     plan = importer.plan_import(path)
     first, second, third = plan.rows
-    assert first.status == "changed" and first.figures == {(2026, 1): {"revenue": Decimal("100"), "electricity": Decimal("1.2345")}}
+    assert first.status == "changed" and first.figures == {
+        (2026, 1): {"revenue": Decimal("100"), "electricity": Decimal("1.2345")}
+    }
     assert ("2026年1月主营业务收入（万元）", "", "100") in first.changes
     assert second.status == third.status == "error" and "与第4行重复" in second.errors[0].message
 
@@ -296,12 +304,18 @@ def test_wide_layout_one_column_per_month(county, tmp_path):
     registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x")
     path = write_book(
         tmp_path / "w.xlsx",
-        [["统一社会信用代码", "企业名称", "主营业务收入（万元）", None, None],
-         [None, None, "2026年1月", "2026年1-2月", "2026年1-3月"],
-         ["91350100M000100Y43", "鑫华机械有限公司", 61, 154.7, 236.7]],
+        [
+            ["统一社会信用代码", "企业名称", "主营业务收入（万元）", None, None],
+            [None, None, "2026年1月", "2026年1-2月", "2026年1-3月"],
+            ["91350100M000100Y43", "鑫华机械有限公司", 61, 154.7, 236.7],
+        ],
     )
     [row] = importer.plan_import(path).rows
-    assert row.figures == {(2026, 1): {"revenue": Decimal("61")}, (2026, 2): {"revenue": Decimal("154.7")}, (2026, 3): {"revenue": Decimal("236.7")}}
+    assert row.figures == {
+        (2026, 1): {"revenue": Decimal("61")},
+        (2026, 2): {"revenue": Decimal("154.7")},
+        (2026, 3): {"revenue": Decimal("236.7")},
+    }
 
 
 def raw_tables() -> dict[str, list[tuple]]:
@@ -325,8 +339,11 @@ def test_undo_restores_every_column_exactly(county, tmp_path):
     before = raw_tables()
     path = write_book(
         tmp_path / "u.xlsx",
-        [HEADER, ["91350100M000100Y43", "鑫华机械有限公司", "北留镇", 1712, "李强"],
-         ["91110000600037341L", "恒瑞化工有限公司", "巴公镇", 900, None]],
+        [
+            HEADER,
+            ["91350100M000100Y43", "鑫华机械有限公司", "北留镇", 1712, "李强"],
+            ["91110000600037341L", "恒瑞化工有限公司", "巴公镇", 900, None],
+        ],
     )
     summary = importer.commit_import(importer.plan_import(path), actor=ACTOR)
     changed = raw_tables()

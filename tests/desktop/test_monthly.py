@@ -1,4 +1,5 @@
 """月度填报 checks and saving: errors, confirmable warnings, one transaction, audit, 未填报."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,8 +15,12 @@ D = Decimal
 
 @pytest.fixture
 def firms(county):
-    a = registry.create_firm({"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x").firm_id
-    b = registry.create_firm({"uscc": "91110000600037341L", "name": "恒瑞化工有限公司", "town": "北留镇"}, actor="x").firm_id
+    a = registry.create_firm(
+        {"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x"
+    ).firm_id
+    b = registry.create_firm(
+        {"uscc": "91110000600037341L", "name": "恒瑞化工有限公司", "town": "北留镇"}, actor="x"
+    ).firm_id
     for month, revenue in ((8, "800"), (9, "900")):
         figures.store(a, 2026, month, {"revenue": D(revenue), "tax": D("10")}, actor="x")
     return a, b
@@ -53,8 +58,11 @@ def test_save_refuses_errors_and_unconfirmed_warnings_then_saves_all(firms):
         monthly.save_month(2026, 10, {a: {"revenue": D("1100")}}, actor="clerk")
     assert MonthlyFigure.select().count() == before
     result = monthly.save_month(
-        2026, 10, {a: {"revenue": D("1100"), "employees": 88}, b: {"revenue": D("50"), "tax": None}},
-        actor="clerk", confirmed={(a, "revenue")},
+        2026,
+        10,
+        {a: {"revenue": D("1100"), "employees": 88}, b: {"revenue": D("50"), "tax": None}},
+        actor="clerk",
+        confirmed={(a, "revenue")},
     )
     assert (result.firms, result.cells) == (2, 3)
     assert figures.figure_of(a, 2026, 10).revenue == D("1100") and figures.figure_of(a, 2026, 10).employees == 88

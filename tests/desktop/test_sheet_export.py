@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from db.connection import close_database, open_database
-from desktop import cultivation, figures, importer, registry, sheet_export, sheet_layouts, units
+from desktop import cultivation, figures, importer, registry, sheet_export, sheet_layouts, sheet_pdf, units
 from desktop.uscc import complete as uscc_complete
 
 D = Decimal
@@ -126,7 +126,9 @@ def test_pdf_roster(listed, tmp_path):
 
     for n in range(60):  # enough rows for several pages
         code = uscc_complete(f"9114052500{n:06d}"[:16])
-        firm_id = registry.create_firm({"uscc": code, "name": f"测试企业{n:02d}有限公司" * 2, "town": "巴公镇"}, actor="x").firm_id
+        firm_id = registry.create_firm(
+            {"uscc": code, "name": f"测试企业{n:02d}有限公司" * 2, "town": "巴公镇"}, actor="x"
+        ).firm_id
         figures.store(firm_id, 2026, 10, {"revenue": D("100")}, actor="x")
         cultivation.enter(firm_id, cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
     out = tmp_path / "basic.pdf"
@@ -142,3 +144,33 @@ def test_pdf_roster(listed, tmp_path):
     assert "合计" in pages[-1] and "填报日期：2026年11月05日" in pages[-1]
     assert b"/FontFile2" in out.read_bytes()  # the CJK font is embedded
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+
+
+def test_database_filter_keeps_only_firms_in_that_database(listed, tmp_path):
+    key_firm = registry.firm_ids(registry.FirmQuery(text="鑫华"))[0]
+    cultivation.enter(
+        key_firm, cultivation.KEY_POOL, year=2026, date_in=date(2026, 2, 1), reason="年化超2000万", actor="x"
+    )
+    everyone = sheet_layouts.layout_for("monthly", listed).rows(listed)
+    only_key = sheet_layouts.Filters(2026, 10, database=cultivation.KEY_POOL)
+    kept = sheet_layouts.layout_for("monthly", only_key).rows(only_key)
+    assert len(everyone) == 3 and [r["name"] for r in kept] == ["鑫华机械有限公司"]
+
+
+@pytest.mark.parametrize("writer", [sheet_export.write_sheet, sheet_pdf.write_pdf])
+def test_progress_reported_and_cancel_leaves_no_file(listed, tmp_path, writer):
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "roster.out"
+    writer(sheet_layouts.layout_for("basic", listed), listed, out, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3) and out.exists()
+
+    class Stop(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        raise Stop
+
+    cancelled = tmp_path / "cancelled.out"
+    with pytest.raises(Stop):
+        writer(sheet_layouts.layout_for("basic", listed), listed, cancelled, progress=cancel)
+    assert not cancelled.exists()

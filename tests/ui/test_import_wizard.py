@@ -1,4 +1,5 @@
 """The import wizard driven as a clerk: file, mapping, preview with problems, import, undo."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """月度填报 from the keyboard and by pasting, as a clerk enters a month for a township."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,7 +18,11 @@ D = Decimal
 
 @pytest.fixture
 def screen(county, qtbot):
-    for uscc, name in (("91350100M000100Y43", "鑫华机械有限公司"), ("91110000600037341L", "恒瑞化工有限公司"), ("91110108551385082Q", "泽兴建材有限公司")):
+    for uscc, name in (
+        ("91350100M000100Y43", "鑫华机械有限公司"),
+        ("91110000600037341L", "恒瑞化工有限公司"),
+        ("91110108551385082Q", "泽兴建材有限公司"),
+    ):
         firm_id = registry.create_firm({"uscc": uscc, "name": name, "town": "巴公镇"}, actor="x").firm_id
         figures.store(firm_id, 2026, 8, {"revenue": D("800")}, actor="x")
         figures.store(firm_id, 2026, 9, {"revenue": D("900")}, actor="x")

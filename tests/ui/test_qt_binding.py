@@ -1,5 +1,6 @@
 """Guards against a Qt binding that corrupts Python's reference counts (PySide6 6.12.0 released a
 reference to None in every QTableWidget.setItem, and the app crashed at exit)."""
+
 from __future__ import annotations
 
 import sys

@@ -94,7 +94,16 @@ def type_into(qtbot, editor: FirmEditor, key: str, text: str) -> None:
 
 
 def test_status_bar_and_sidebar(window, db_path):
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["企业名录", "月度填报", "升规候选", "退库预警", "数据异常", "培育库", "回收站", "导入记录"]
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        "企业名录",
+        "月度填报",
+        "升规候选",
+        "退库预警",
+        "数据异常",
+        "培育库",
+        "回收站",
+        "导入记录",
+    ]
     assert str(db_path) in window.db_label.text() and "泽州县" in window.db_label.text()
     assert window.count_label.text() == "在库企业 60 家"
     assert window.user_label.text() == "当前用户：测试员"

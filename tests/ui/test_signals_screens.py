@@ -1,4 +1,5 @@
 """升规候选, 退库预警 and 培育库 screens: the clerk sees each firm's reason and acts on it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,7 +21,9 @@ D = Decimal
 @pytest.fixture
 def firms(county):
     def make(uscc: str, name: str, status: str, ytd: str) -> int:
-        firm_id = registry.create_firm({"uscc": uscc, "name": name, "town": "巴公镇", "status": status}, actor="x").firm_id
+        firm_id = registry.create_firm(
+            {"uscc": uscc, "name": name, "town": "巴公镇", "status": status}, actor="x"
+        ).firm_id
         figures.store(firm_id, 2026, 10, {"revenue": D(ytd)}, actor="x")
         return firm_id
 
