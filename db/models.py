@@ -147,6 +147,8 @@ class MonthlyFigure(BaseModel):
 class CultivationEntry(BaseModel):
     """A firm's stay in one cultivation database (培育库), with reasons in and out."""
 
+    firm_id: int  # peewee's id accessor of the foreign key below, for type checkers
+
     firm = ForeignKeyField(Firm, backref="cultivation_entries", on_delete="CASCADE")
     database = CharField(max_length=30, index=True)
     year = IntegerField()

@@ -14,7 +14,19 @@ from typing import Any
 
 from db import backup
 from db.connection import DatabaseUnavailable, close_database, default_location, describe, open_database
-from desktop import cultivation, demo, importer, registry, sheet_export, sheet_layouts, sheet_pdf, signal_report, units
+from desktop import (
+    cultivation,
+    demo,
+    importer,
+    package,
+    package_import,
+    registry,
+    sheet_export,
+    sheet_layouts,
+    sheet_pdf,
+    signal_report,
+    units,
+)
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
 
@@ -57,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (("export", "导出上报表格（xlsx）"), ("pdf", "导出打印用的 PDF 名单")):
         sheet = sub.add_parser(name, help=help_text)
         sheet.add_argument(
-            "sheet", choices=sorted(sheet_layouts.SHEET_NAMES), metavar="SHEET", help="basic key warnings monthly"
+            "sheet",
+            choices=sorted(sheet_layouts.SHEET_NAMES) + (["package"] if name == "export" else []),
+            metavar="SHEET",
+            help="basic key warnings monthly" + (" package（报送包）" if name == "export" else ""),
         )
         sheet.add_argument("--out", required=True)
         sheet.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
@@ -125,6 +140,8 @@ def _firms(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    if package.is_package(args.file):
+        return _import_package(args)
     plan = importer.plan_import(
         args.file,
         sheet=args.sheet,
@@ -153,6 +170,49 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+def _import_package(args: argparse.Namespace) -> int:
+    planned = package_import.plan_package(args.file, add_towns=args.add_towns, add_chains=args.add_chains)
+    plan, meta = planned.plan, planned.package.meta
+    refused = args.strict and planned.errors
+    if args.dry_run or refused:
+        preview = importer.preview_summary(plan)
+        summary = package_import.PackageSummary(
+            importer.ImportSummary(
+                preview.rows, 0, 0, preview.unchanged, preview.skipped, planned.errors, preview.warnings, None
+            ),
+            0,
+            0,
+            planned.notes,
+        )
+    else:
+        summary = package_import.commit_package(planned, actor=current_actor())
+    result = summary.as_dict()
+    result["package"] = {k: meta[k] for k in ("unit", "unit_code", "period", "created_at", "counts")}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for note in planned.notes:
+            print(f"提示：{note}")
+        for issue in planned.errors:
+            print(f"错误：{issue}", file=sys.stderr)
+        head = f"{meta['unit']}报送包（截至{meta['period']}，导出于{meta['created_at']}）"
+        if refused:
+            print(f"{head}：有 {len(planned.errors)} 处错误，按 --strict 要求整个报送包未导入。")
+        elif args.dry_run:
+            print(
+                f"{head}：可新增企业 {plan.count('new')} 家、更新 {plan.count('changed')} 家、无变化 {plan.count('unchanged')} 家，"
+                f"新增入库记录 {planned.entry_count('new')} 条（未写入数据库）。"
+            )
+        else:
+            firms = summary.firms
+            print(
+                f"{head}：新增企业 {firms.inserted} 家、更新 {firms.updated} 家、无变化 {firms.unchanged} 家，"
+                f"入库记录新增 {summary.entries_inserted} 条、更新 {summary.entries_updated} 条；"
+                f"导入批次 {firms.batch}（可用 undo-import {firms.batch} 撤销）。"
+            )
+    return 1 if planned.errors else 0
+
+
 def _import_line(summary: importer.ImportSummary, plan: importer.ImportPlan, *, dry_run: bool, refused: bool) -> str:
     head = f"{plan.path.name}（{plan.sheet}）：共 {summary.rows} 行"
     if refused:
@@ -174,6 +234,14 @@ def _export(args: argparse.Namespace) -> None:
     filters = sheet_layouts.Filters(filters.year, filters.month, args.town, args.database)
     if args.town and units.town_by_name(args.town) is None:
         raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
+    if args.sheet == "package":
+        meta = package.write_package(filters, args.out)
+        counts = meta["counts"]
+        print(
+            f"已导出报送包：企业 {counts[package.FIRMS]} 家、月度数据 {counts[package.FIGURES]} 条、"
+            f"培育库记录 {counts[package.ENTRIES]} 条，截至{filters.year}年{filters.month}月 → {args.out}"
+        )
+        return
     writer = sheet_pdf.write_pdf if args.command == "pdf" else sheet_export.write_sheet
     count = writer(sheet_layouts.layout_for(args.sheet, filters), filters, args.out)
     name = sheet_layouts.SHEET_NAMES[args.sheet]

@@ -71,6 +71,7 @@ def commit_import(
     actor: str,
     on_conflict: str = "update",
     progress: Callable[[int, int], None] | None = None,
+    kind: str = "企业名录",
 ) -> ImportSummary:
     """Store every accepted row in one transaction, as one import batch; a cancel writes nothing."""
     if on_conflict not in ("update", "skip"):
@@ -81,7 +82,7 @@ def commit_import(
         batch = ImportBatch.create(
             source_file=plan.path.name,
             source_sha256=_sha256(plan.path),
-            kind="企业名录",
+            kind=kind,
             actor=actor,
             rows=len(plan.rows),
         )

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from db import audit
-from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.models import AuditEntry, CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from db.snapshots import restore_row, snapshot_rows
-from desktop import figures, registry
+from desktop import cultivation, figures, registry
 from desktop.errors import PeiyuError
 
 
@@ -42,8 +42,10 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
             if e.entity == figures.ENTITY and e.action == "新增":
                 MonthlyFigure.delete().where(MonthlyFigure.id == e.entity_id).execute()
                 removed_months += 1
+            elif e.entity == cultivation.ENTITY and e.action == "新增":
+                CultivationEntry.delete().where(CultivationEntry.id == e.entity_id).execute()
             elif e.action == BEFORE:
-                restore_row(Firm if e.entity == registry.ENTITY else MonthlyFigure, e.new_value or "{}")
+                restore_row(_MODELS[e.entity], e.new_value or "{}")
                 restored += 1
             elif e.entity == registry.ENTITY and e.action == "修改":
                 audit.record(registry.ENTITY, e.entity_id, "撤销导入", actor, [(e.field, e.new_value, e.old_value)])
@@ -68,9 +70,19 @@ def undo_import(batch_id: int, *, actor: str) -> dict[str, int]:
 BEFORE = "导入前"
 
 
-def remember_before(batch: ImportBatch, firm_ids: Iterable[int], figure_ids: Iterable[int], actor: str) -> None:
-    """Keep whole-row snapshots of the firms and months a batch is about to change, for its undo."""
-    for model, entity, ids in ((Firm, registry.ENTITY, firm_ids), (MonthlyFigure, figures.ENTITY, figure_ids)):
+_MODELS = {registry.ENTITY: Firm, figures.ENTITY: MonthlyFigure, cultivation.ENTITY: CultivationEntry}
+
+
+def remember_before(
+    batch: ImportBatch,
+    firm_ids: Iterable[int],
+    figure_ids: Iterable[int],
+    actor: str,
+    entry_ids: Iterable[int] = (),
+) -> None:
+    """Keep whole-row snapshots of the firms, months and stays a batch is about to change, for its undo."""
+    for entity, ids in ((registry.ENTITY, firm_ids), (figures.ENTITY, figure_ids), (cultivation.ENTITY, entry_ids)):
+        model = _MODELS[entity]
         snapshots = snapshot_rows(model, ids)
         audit.record_many(
             entry
@@ -84,5 +96,8 @@ def _record_name(key: str) -> str:
     if entity == registry.ENTITY:
         firm = Firm.get_or_none(Firm.id == int(record_id))
         return firm.name if firm else key
+    if entity == cultivation.ENTITY:
+        entry = CultivationEntry.get_or_none(CultivationEntry.id == int(record_id))
+        return f"{entry.firm.name} {entry.database}入库记录" if entry else key
     figure = MonthlyFigure.get_or_none(MonthlyFigure.id == int(record_id))
     return f"{figure.firm.name} {figures.period_label(figure.year, figure.month)}数据" if figure else key

@@ -180,17 +180,35 @@ def plan_import(
         return plan_import(path, sheet=sheet, mapping=mapping, create_missing=create_missing, progress=progress)
 
     _mark_duplicates(rows, layout)
+    creating: dict[str, PlannedRow] = {}  # new firm's code → the row that creates it
+
+    def then(row: PlannedRow) -> None:
+        if is_monthly(layout):
+            _monthly_row(row, creating, create_missing)
+
+    compare_rows(rows, layout, towns, chains, progress=progress, then=then)
+    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
+
+
+def compare_rows(
+    rows: list[PlannedRow],
+    layout: Layout,
+    towns: set[str],
+    chains: set[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    then: Callable[[PlannedRow], None] | None = None,
+) -> None:
+    """Check parsed rows as the registry would and work out each one's status and changes."""
     known = _Known.fetch(layout, rows, towns, chains)
     total = len(rows)
-    creating: dict[str, PlannedRow] = {}  # new firm's code → the row that creates it
     for done, row in enumerate(rows, start=1):
         if row.status != "skipped":
             _compare(row, layout, known)
-            if is_monthly(layout):
-                _monthly_row(row, creating, create_missing)
+            if then is not None:
+                then(row)
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
-    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
 
 
 def is_monthly(layout: Layout) -> bool:
