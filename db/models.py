@@ -219,6 +219,40 @@ class ReviewEvent(BaseModel):
         indexes = ((("entity", "entity_id"), False),)
 
 
+class Submission(BaseModel):
+    """A 报送包 received from a lower unit, held for review before anything in it is merged."""
+
+    source_unit = CharField(max_length=60)
+    source_code = CharField(max_length=12)
+    period = CharField(max_length=7)
+    file_name = CharField(max_length=260)
+    sha256 = CharField(max_length=64)
+    exported_at = CharField(max_length=20)
+    received_by = CharField(max_length=40)
+    received_at = DateTimeField(default=datetime.now)
+
+
+class SubmissionItem(BaseModel):
+    """One firm of a submission: 新增, 变更 or 无变化 against what is stored, its field-level
+    changes, and the review decision (待审核 → 已审核 or 已退回 with a reason)."""
+
+    submission_id: int  # peewee's id accessor of the foreign key below, for type checkers
+
+    submission = ForeignKeyField(Submission, backref="items", on_delete="CASCADE")
+    uscc = CharField(max_length=18, index=True)
+    name = CharField(max_length=120)
+    town = CharField(max_length=60, null=True)
+    kind = CharField(max_length=4)
+    payload = TextField()  # the firm's record, months and stays as sent (JSON)
+    changes = TextField()  # [{key, label, old, new}] against what was stored when received (JSON)
+    status = CharField(max_length=6, default="待审核", index=True)
+    returned = TextField(null=True)  # the change keys sent back (JSON list)
+    comment = TextField(null=True)
+    reviewer = CharField(max_length=40, null=True)
+    reviewed_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+
+
 class ServiceVisit(BaseModel):
     """An 入企服务 visit: date, cadre, what was done."""
 
@@ -291,6 +325,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     WarningClearance,
     ImportBatch,
     ReviewEvent,
+    Submission,
+    SubmissionItem,
     ServiceVisit,
     ServiceRequest,
     Target,

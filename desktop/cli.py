@@ -21,6 +21,7 @@ from desktop import (
     package,
     package_import,
     registry,
+    review_commands,
     sheet_export,
     sheet_layouts,
     sheet_pdf,
@@ -98,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     firms.add_argument("--json", action="store_true")
 
     signal_report.add_commands(sub)  # candidates, warnings, anomalies
+    review_commands.add_commands(sub, _Parser)  # submit, review list/approve/return
     return parser
 
 
@@ -140,6 +142,9 @@ def _firms(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    held = None if args.dry_run else review_commands.import_review_file(args.file, args.json)
+    if held is not None:
+        return held
     if package.is_package(args.file):
         return _import_package(args)
     plan = importer.plan_import(
@@ -305,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _export(args)
         elif args.command in signal_report.COMMANDS:
             return signal_report.run(args)
+        elif args.command in review_commands.COMMANDS:
+            return review_commands.run(args)
     except (PeiyuError, DatabaseUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

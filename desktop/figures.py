@@ -15,6 +15,7 @@ from typing import Any
 from db import audit
 from db.bulk import insert_records
 from db.models import ImportBatch, MonthlyFigure
+from desktop import review
 
 ENTITY = "figure"
 METRICS: dict[str, str] = {
@@ -149,8 +150,13 @@ def _update(
         setattr(existing, key, new)
     existing.version += 1
     existing.updated_at = datetime.now()
+    reopened = existing.review_status == review.APPROVED
+    if reopened:
+        existing.review_status = review.PENDING
     existing.save()
     audit.record(ENTITY, existing.id, "修改", actor, [(FIELD_LABELS[k], old, new) for k, old, new in changes], batch)
+    if reopened:
+        review.reopen(review.FIGURE, existing.id, actor)
     return FigureChange(existing.id, False, changes)
 
 

@@ -81,7 +81,7 @@ def commit_import(
     with database_proxy.atomic():
         batch = ImportBatch.create(
             source_file=plan.path.name,
-            source_sha256=_sha256(plan.path),
+            source_sha256=_sha256(plan.path) if plan.path.is_file() else None,
             kind=kind,
             actor=actor,
             rows=len(plan.rows),

@@ -29,6 +29,7 @@ from db.models import CultivationEntry, Firm, MonthlyFigure
 from desktop import figures, units
 from desktop.errors import PeiyuError
 from desktop.firm_fields import FIELDS
+from desktop.review import APPROVED
 from desktop.sheet_export import safe_text
 from desktop.sheet_layouts import Filters, Progress
 from desktop.sheet_reader import UnreadableFile, read_all, sheet_names
@@ -125,9 +126,12 @@ def checksum(contents: dict[str, list[Record]]) -> str:
 
 
 # --- gathering and writing ---------------------------------------------------------------------
-def gather(filters: Filters) -> dict[str, list[Record]]:
-    """Every live firm (of the township, when filtered), its months up to the period and its stays."""
+def gather(filters: Filters, *, reviewed_only: bool = False) -> dict[str, list[Record]]:
+    """Every live firm (of the township, when filtered), its months up to the period and its stays;
+    `reviewed_only`: only firms and months marked 已审核."""
     query = Firm.select().where(Firm.deleted_at.is_null()).order_by(Firm.uscc)
+    if reviewed_only:
+        query = query.where(Firm.review_status == APPROVED)
     if filters.town:
         town = units.town_by_name(filters.town)
         if town is None:
@@ -155,6 +159,7 @@ def gather(filters: Filters) -> dict[str, list[Record]]:
                 (MonthlyFigure.year < filters.year)
                 | ((MonthlyFigure.year == filters.year) & (MonthlyFigure.month <= filters.month))
             )
+            & ((MonthlyFigure.review_status == APPROVED) if reviewed_only else MonthlyFigure.id.is_null(False))
         ):
             values = {k: getattr(m, k) for k in FIGURE_VALUES}
             if any(v is not None for v in values.values()):
@@ -173,10 +178,12 @@ def gather(filters: Filters) -> dict[str, list[Record]]:
     return {FIRMS: firms, FIGURES: months, ENTRIES: stays}
 
 
-def write_package(filters: Filters, out: str | Path, *, progress: Progress | None = None) -> dict[str, Any]:
+def write_package(
+    filters: Filters, out: str | Path, *, reviewed_only: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
     """Write the package for the period (and township, if filtered); return its metadata."""
     own = units.own_unit()
-    contents = gather(filters)
+    contents = gather(filters, reviewed_only=reviewed_only)
     total = sum(len(rows) for rows in contents.values())
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -190,6 +197,7 @@ def write_package(filters: Filters, out: str | Path, *, progress: Progress | Non
         "period": f"{filters.year}-{filters.month:02d}",
         "created_at": datetime.now().isoformat(sep=" ", timespec="seconds"),
         "counts": {sheet: len(rows) for sheet, rows in contents.items()},
+        "reviewed_only": reviewed_only,
         "sha256": checksum(contents),
     }
     book = Workbook(write_only=True)
@@ -324,3 +332,22 @@ def _typed(kind: str, raw: object) -> Any:
     if kind == "date":
         return date.fromisoformat(str(raw))
     return str(raw)
+
+
+def to_json(columns: Sequence[Column], record: Record) -> dict[str, Any]:
+    """A record in canonical, JSON-ready form (how a review queue keeps what was sent)."""
+    return {c.key: _canonical(c.kind, record.get(c.key)) for c in columns if c.key in record}
+
+
+def from_json(columns: Sequence[Column], data: dict[str, Any]) -> Record:
+    """The typed record back from `to_json`."""
+    out: Record = {}
+    for c in columns:
+        if c.key in data:
+            value = data[c.key]
+            if value is not None and c.kind == "decimal":
+                value = Decimal(value)
+            elif value is not None and c.kind == "date":
+                value = date.fromisoformat(value)
+            out[c.key] = value
+    return out

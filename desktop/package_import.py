@@ -71,8 +71,11 @@ class PackageSummary:
 def plan_package(path: str | Path, *, add_towns: bool = False, add_chains: bool = False) -> PackagePlan:
     """Verify and compare a package; writes nothing, except setting up an empty database from it
     (and the townships/chains it names, when asked)."""
-    path = Path(path)
-    package = read_package(path)
+    return plan_contents(read_package(Path(path)), Path(path), add_towns=add_towns, add_chains=add_chains)
+
+
+def plan_contents(package: Package, path: Path, *, add_towns: bool = False, add_chains: bool = False) -> PackagePlan:
+    """`plan_package` for contents already read (all of a package, or the accepted part of it)."""
     meta = package.meta
     notes: list[str] = []
     if not units.is_initialised():
@@ -85,7 +88,7 @@ def plan_package(path: str | Path, *, add_towns: bool = False, add_chains: bool 
         )
         notes.append(f"本数据库尚未设置本单位，已按报送包设置为{meta['unit']}（{meta['unit_code']}）")
     towns = {t.name for t in units.towns()}
-    firms = [_placed(record, meta["unit"], towns) for record in package.firms]
+    firms = [placed(record, meta["unit"], towns) for record in package.firms]
     unknown_towns = sorted({str(r["town"]) for r in firms if r.get("town") and r["town"] not in towns})
     chains = {c.name for c in units.chains()}
     unknown_chains = sorted({str(r["chain"]) for r in firms if r.get("chain") and r["chain"] not in chains})
@@ -96,7 +99,7 @@ def plan_package(path: str | Path, *, add_towns: bool = False, add_chains: bool 
                 units.set_subunits(current + [units.SubUnitSpec(n) for n in unknown_towns])
             if add_chains and unknown_chains:
                 units.set_chains([c.name for c in units.chains()] + unknown_chains)
-        again = plan_package(path)
+        again = plan_contents(package, path)
         again.notes[:0] = notes
         return again
 
@@ -128,7 +131,7 @@ def plan_package(path: str | Path, *, add_towns: bool = False, add_chains: bool 
     return PackagePlan(package, plan, _entry_lines(package.entries, rows), notes)
 
 
-def _placed(record: Record, source: str, towns: set[str]) -> Record:
+def placed(record: Record, source: str, towns: set[str]) -> Record:
     """A county's package names townships the city does not keep: its firms belong to the county."""
     town = record.get("town")
     if town and town not in towns and source in towns:

@@ -19,7 +19,7 @@ from db import audit
 from db.bulk import insert_records
 from db.models import CultivationEntry, Firm, ImportBatch, IndustryChain, Unit, database_proxy
 from db.search import is_latin, may_be_code, search_columns
-from desktop import firm_fields, uscc
+from desktop import firm_fields, review, uscc
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FieldError, display
 from desktop.industry import name_of
@@ -287,9 +287,9 @@ def update_firm(
         )
     )
     warnings = list(checked.warnings)
-    if firm.review_status == "已审核":
-        attrs["review_status"] = "待审核"
-        warnings.append("该企业已审核，修改后需重新审核（状态改为“待审核”）")
+    reopened = firm.review_status == review.APPROVED
+    if reopened:
+        attrs["review_status"] = review.PENDING
     attrs["version"] = firm.version + 1
     attrs["updated_at"] = datetime.now()
     with database_proxy.atomic():
@@ -304,6 +304,8 @@ def update_firm(
             [(BY_KEY[k].label, _shown(k, old), _shown(k, new)) for k, old, new in changes],
             batch,
         )
+        if reopened:
+            warnings.append(review.reopen(review.FIRM, firm.id, actor))
     return FirmChange(firm.id, "修改", tuple(k for k, _, _ in changes), tuple(warnings))
 
 
