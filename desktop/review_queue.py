@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import fn
 
-from db.models import Firm, Submission, SubmissionItem, database_proxy
+from db.models import Firm, MonthlyFigure, Submission, SubmissionItem, database_proxy
 from desktop import cultivation, figures, package, package_import, registry, review, units
 from desktop.errors import PeiyuError
 from desktop.firm_fields import FIELDS, display
@@ -365,6 +365,7 @@ def _merge(chosen: list[tuple[SubmissionItem, set[str], bool]], actor: str, comm
         [{k: m.get(k) for k in ("uscc", "year", "month", *package.FIGURE_VALUES)} for m in months],
         stays,
     )
+    _under_review(firms, months)
     planned = package_import.plan_contents(contents, Path(submission.file_name))
     if planned.errors:
         problems = "；".join(str(e) for e in planned.errors[:5])
@@ -379,3 +380,22 @@ def _merge(chosen: list[tuple[SubmissionItem, set[str], bool]], actor: str, comm
         summary.firms.batch,
     )
     return summary.firms.batch
+
+
+def _under_review(firms: list[package.Record], months: list[package.Record]) -> None:
+    """The records being merged are under review now, so merging them is not an "edit of an
+    approved record" (which would log a 修改 needing re-review between the reviewer's steps)."""
+    id_of = {f.uscc: f.id for f in _live_firms([r["uscc"] for r in firms])}
+    ids = list(id_of.values())
+    for start in range(0, len(ids), 900):
+        Firm.update(review_status=review.PENDING).where(
+            Firm.id.in_(ids[start : start + 900]) & (Firm.review_status == review.APPROVED)
+        ).execute()
+    for month in months:
+        if month["uscc"] in id_of:
+            MonthlyFigure.update(review_status=review.PENDING).where(
+                (MonthlyFigure.firm == id_of[month["uscc"]])
+                & (MonthlyFigure.year == month["year"])
+                & (MonthlyFigure.month == month["month"])
+                & (MonthlyFigure.review_status == review.APPROVED)
+            ).execute()
