@@ -450,14 +450,17 @@ class HistoryLine:
 
 
 def firm_history(firm_id: int) -> list[HistoryLine]:
-    """A firm's audit trail, newest first, as a clerk reads it (a new firm lists its fields)."""
+    """A firm's edits and review steps (提交, 通过, 退回 …), newest first, as a clerk reads them
+    (a new firm lists its fields; a review step shows its reason or comment)."""
     lines = []
     for e in audit.history(ENTITY, firm_id):
         new = e.new_value or ""
         if e.action == "新增" and new.startswith("{"):
             new = "；".join(f"{k}：{v}" for k, v in json.loads(new).items())
         lines.append(HistoryLine(e.at, e.actor, e.action, e.field or "", e.old_value or "", new))
-    return lines
+    for r in review.events(firm_id):
+        lines.append(HistoryLine(r.at, r.actor, f"审核·{r.action}", r.field or "", "", r.comment or ""))
+    return sorted(lines, key=lambda line: line.at, reverse=True)
 
 
 def editable_values(firm: Firm) -> dict[str, Any]:

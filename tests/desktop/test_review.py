@@ -139,3 +139,15 @@ def test_submit_marks_drafts_and_returned(tmp_path, county):
     assert [e.action for e in review.events(a)] == ["提交"]
     assert [e.action for e in review.events(b)][:2] == ["重新提交", "退回"]
     assert review.submit("乡镇").firms == 0
+
+
+def test_history_lists_review_steps_beside_edits(county_with_submission):
+    item = _item(county_with_submission)
+    review_queue.decide({item.id: {"legal_rep"}}, actor="审核员甲", reason="法定代表人需附营业执照")
+    firm = registry.find_by_uscc(CODE)
+    lines = registry.firm_history(firm.id)
+    actions = [line.action for line in lines]
+    assert "审核·退回" in actions and "审核·通过" in actions and "修改" in actions
+    returned = next(line for line in lines if line.action == "审核·退回")
+    assert (returned.field, returned.new, returned.actor) == ("法定代表人", "法定代表人需附营业执照", "审核员甲")
+    assert [line.at for line in lines] == sorted((line.at for line in lines), reverse=True)
