@@ -2,6 +2,8 @@
 
 Opens the database given, else the last one used, else the default; a first start asks for
 the own unit; a database that cannot be opened is explained and another may be chosen.
+When some user has a password, the login dialog comes first (cancel quits); otherwise the
+app starts signed in as the operating-system login name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from db.connection import DatabaseUnavailable, default_location, open_database
 from desktop import units
 from ui.fonts import install_cjk_font
+from ui.login_dialog import sign_in_at_start
 from ui.main_window import MainWindow
 
 
@@ -42,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_cjk_font(app)
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "peiyu", "peiyu")
     location = _open_first_database(settings, args.db)
-    if location is None:
+    if location is None or not sign_in_at_start():  # a login when some user has a password
         return 1
     window = MainWindow(settings, location)
     window.show()

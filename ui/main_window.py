@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from db import backup
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
-from desktop.session import current_actor
+from desktop.session import current_actor, current_label, users_defined
 from ui.cultivation_screen import CultivationScreen
 from ui.export_dialog import ExportDialog
 from ui.field_widgets import shortcuts
@@ -37,10 +37,12 @@ from ui.firm_editor import FirmEditor
 from ui.import_history import ImportHistoryScreen
 from ui.import_wizard import ImportWizard
 from ui.jobs import InlinePool, JobRunner
+from ui.login_dialog import LoginDialog, sign_in_at_start
 from ui.monthly_screen import MonthlyScreen
 from ui.registry_screen import RegistryScreen
 from ui.settings_dialog import SettingsDialog
 from ui.signals_screen import SignalsScreen
+from ui.users_dialog import UsersDialog
 
 MAX_RECENT = 8
 
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel()
         self.count_label = QLabel()
-        self.user_label = QLabel(f"当前用户：{current_actor()}")
+        self.user_label = QLabel()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
@@ -164,6 +166,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("查找", self.focus_search, K.Find)
         self.save_action = self._action("保存", self.save_now, K.Save)
         self.settings_action = self._action("本单位设置…", self.open_settings)
+        self.users_action = self._action("用户管理…", self.manage_users)
+        self.switch_user_action = self._action("切换用户…", self.switch_user, "Ctrl+Shift+L")
         self.import_action = self._action("导入企业名录…", self.import_roster, "Ctrl+I")
         self.export_action = self._action("导出上报表格…", self.export_sheet, "Ctrl+E")
         self.backup_action = self._action("备份数据库…", self.backup_database)
@@ -190,7 +194,7 @@ class MainWindow(QMainWindow):
         view_menu = menus.addMenu("视图(&V)")
         self.columns_menu = view_menu.addMenu("显示的列")
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
-        menus.addMenu("设置(&S)").addAction(self.settings_action)
+        menus.addMenu("设置(&S)").addActions([self.settings_action, self.users_action, self.switch_user_action])
 
         toolbar = self.addToolBar("常用")
         toolbar.setObjectName("main_toolbar")
@@ -253,6 +257,7 @@ class MainWindow(QMainWindow):
         own = units.own_unit().name if units.is_initialised() else "尚未设置本单位"
         self.db_label.setText(f"{own}　数据库：{describe(self.location)}")
         self.count_label.setText(f"在库企业 {registry.count_firms()} 家")
+        self.user_label.setText(f"当前用户：{current_label()}")
 
     def focus_search(self) -> None:
         self.current_screen().search.setFocus()
@@ -416,6 +421,23 @@ class MainWindow(QMainWindow):
             self.reload()
         return accepted
 
+    def switch_user(self) -> bool:
+        if not users_defined():
+            self.show_error("还没有添加用户：请先在“设置 → 用户管理”中添加（第一个用户须是管理员）。")
+            return False
+        if LoginDialog.ask(self, switching=True) is None:
+            return False
+        self.undo_stack.clear()  # its steps would be recorded under the previous user
+        self._update_status()
+        return True
+
+    def manage_users(self) -> UsersDialog | None:
+        """用户管理, for admins (anyone in an office without users); others are told who may."""
+        dialog = UsersDialog.open_if_allowed(self.runner, self, self.show_error)
+        if dialog is not None:
+            dialog.changed.connect(self._update_status)
+        return dialog
+
     def recent_databases(self) -> list[str]:
         value = self.settings.value("recent_databases", [])
         items = [value] if isinstance(value, str) else list(value or [])
@@ -436,7 +458,10 @@ class MainWindow(QMainWindow):
         close_database()
         try:
             open_database(location)
+            if not sign_in_at_start(self):  # the login was cancelled: back to the database before
+                raise DatabaseUnavailable("未登录，仍使用原来的数据库。")
         except DatabaseUnavailable as exc:
+            close_database()
             open_database(previous)
             self.show_error(str(exc))
             return False
