@@ -22,11 +22,13 @@ from desktop import (
     package_import,
     registry,
     review_commands,
+    session,
     sheet_export,
     sheet_layouts,
     sheet_pdf,
     signal_report,
     units,
+    user_commands,
 )
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
     signal_report.add_commands(sub)  # candidates, warnings, anomalies
     review_commands.add_commands(sub, _Parser)  # submit, review list/approve/return
+    user_commands.add_commands(sub)  # users list|add|passwd|role|unit|disable|enable
     return parser
 
 
@@ -296,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     try:
         open_database(location)
+        session.sign_in_from_environment()  # PEIYU_USER (+ PEIYU_PASSWORD once passwords are in use)
         if args.command == "init":
             _init(args)
         elif args.command == "demo":
@@ -312,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return signal_report.run(args)
         elif args.command in review_commands.COMMANDS:
             return review_commands.run(args)
+        elif args.command in user_commands.COMMANDS:
+            return user_commands.run(args)
     except (PeiyuError, DatabaseUnavailable) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -20,7 +20,7 @@ from typing import Any
 from peewee import fn
 
 from db.models import Firm, MonthlyFigure, Submission, SubmissionItem, database_proxy
-from desktop import cultivation, figures, package, package_import, registry, review, units
+from desktop import cultivation, figures, package, package_import, registry, review, session, units
 from desktop.errors import PeiyuError
 from desktop.firm_fields import FIELDS, display
 
@@ -275,6 +275,7 @@ def decide(
     sent back is 已退回 with the reason (its other changes are merged). A new firm is accepted or
     returned whole. All in one transaction: a refusal anywhere saves nothing.
     """
+    session.require_role("审核员", "管理员", action="审核")
     ids = sorted(returned)
     query = SubmissionItem.select(SubmissionItem, Submission).join(Submission)
     found = {i.id: i for i in query.where(SubmissionItem.id.in_(ids))}

@@ -8,7 +8,7 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.models import Firm, ReviewEvent
-from desktop import figures, package, registry, review, review_queue, units
+from desktop import figures, package, registry, review, review_queue, session, units, users
 from desktop.sheet_layouts import Filters
 
 D = Decimal
@@ -151,3 +151,13 @@ def test_history_lists_review_steps_beside_edits(county_with_submission):
     returned = next(line for line in lines if line.action == "审核·退回")
     assert (returned.field, returned.new, returned.actor) == ("法定代表人", "法定代表人需附营业执照", "审核员甲")
     assert [line.at for line in lines] == sorted((line.at for line in lines), reverse=True)
+
+
+def test_only_reviewers_may_decide(county_with_submission):
+    users.add_user("admin", "管理员甲", "管理员", None, None)
+    users.add_user("clerk", "张三", "录入员", None, None)
+    session.sign_in(users.get_user("clerk"))
+    item = _item(county_with_submission)
+    with pytest.raises(review_queue.PeiyuError, match="只有审核员或管理员可以审核，当前用户：张三（录入员）"):
+        review_queue.approve([item.id], actor="clerk")
+    assert _item(county_with_submission).status == review.PENDING
