@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QMessageBox
 
-from desktop import registry, units
+from db.connection import close_database, open_database
+from db.models import Firm, Submission
+from desktop import registry, review, units
 from ui.import_wizard import ImportWizard
 from ui.jobs import InlinePool, Job, JobRunner
 from ui.main_window import MainWindow
+from ui.review_screen import ReviewScreen
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 BAGONG = SAMPLES / "巴公镇_规下工业企业基础信息库_2026年10月.xlsx"
@@ -147,3 +151,96 @@ def test_monthly_file_offers_to_create_missing_firms(county, qtbot, warnings):
     assert "新增 1000 家" in preview.counts.text() and not preview.create_firms.isVisible()
     wizard.next()
     assert registry.count_firms() == 100
+
+
+# --- 报送包 and 退回清单 -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    from tests.ui.test_review_screen import build_chain
+
+    return build_chain(tmp_path_factory.mktemp("chain"))
+
+
+@pytest.fixture
+def open_copy(tmp_path):
+    def opener(source: Path) -> Path:
+        target = tmp_path / source.name
+        shutil.copy(source, target)
+        open_database(str(target))
+        return target
+
+    yield opener
+    close_database()
+
+
+def choose(qtbot, path: Path) -> tuple[ImportWizard, list[object]]:
+    wizard = ImportWizard(JobRunner(InlinePool()))
+    qtbot.addWidget(wizard)
+    requested: list[object] = []
+    wizard.review_requested.connect(requested.append)
+    wizard.show()
+    wizard.file_page.file.setText(str(path))
+    wizard.file_page.load_sheets()
+    return wizard, requested
+
+
+def test_a_package_from_below_is_received_for_review_not_merged(chain, open_copy, qtbot, warnings):
+    from tests.ui.test_review_screen import XINHUA
+
+    open_copy(chain.county_before)
+    wizard, requested = choose(qtbot, chain.second)
+    page = wizard.file_page
+    assert "报送包" in page.note.text() and not page.sheet.isVisibleTo(page) and page.isComplete()
+    wizard.next()
+    assert wizard.currentPage() is wizard.done_page and warnings == []
+    submission = Submission.select().order_by(Submission.id.desc()).first()
+    assert wizard.done_page.result.text().startswith(
+        f"已收到巴公镇的报送包（第 {submission.id} 批）：新增 0 家、变更 2 家、无变化 1 家，请在“审核”中审核。"
+    )
+    assert requested == [submission.id] and not wizard.done_page.undo.isVisibleTo(wizard.done_page)
+    assert Firm.get(Firm.uscc == XINHUA).contact_person == "王强"  # nothing merged before review
+    wizard.back()
+    wizard.next()  # going back and on again does not receive it twice
+    assert Submission.select().count() == 2 and requested == [submission.id]
+
+    screen = ReviewScreen(JobRunner(InlinePool()))  # what the main window does with the signal
+    qtbot.addWidget(screen)
+    screen.show_submission(submission.id)
+    assert screen.batch.currentData() == submission.id and screen.model.rowCount() == 2
+
+
+def test_a_returns_sheet_marks_the_firms_and_lists_them(chain, open_copy, qtbot, warnings):
+    from tests.ui.test_review_screen import XINHUA
+
+    open_copy(chain.township)
+    wizard, requested = choose(qtbot, chain.returns_file)
+    changed: list[object] = []
+    wizard.imported.connect(changed.append)
+    assert "退回清单" in wizard.file_page.note.text()
+    wizard.next()
+    done = wizard.done_page
+    assert wizard.currentPage() is done and "上级退回 1 家企业" in done.result.text() and warnings == []
+    model = done.returned_model
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row == ["3", XINHUA, "鑫华机械有限公司", "从业人员", "从业人员与社保参保人数不符，请核实"]
+    assert Firm.get(Firm.uscc == XINHUA).review_status == review.RETURNED
+    assert requested == [None] and changed == [None]
+
+
+def test_own_package_is_previewed_and_imported_into_an_empty_database(chain, qtbot, tmp_path, warnings):
+    open_database(str(tmp_path / "fresh.db"))
+    try:
+        units.init_unit("巴公镇", "140525101", "township", [], [])
+        wizard, requested = choose(qtbot, chain.first)
+        wizard.next()
+        preview = wizard.preview_page
+        assert wizard.currentPage() is preview and requested == []
+        text = preview.counts.text()
+        assert text.startswith("巴公镇报送包（截至2026-10") and "新增 3 家" in text and "不能导入 0 行" in text
+        assert not preview.update_existing.isVisibleTo(preview)
+        wizard.next()
+        assert "新增 3 家" in wizard.done_page.result.text() and registry.count_firms() == 3
+        wizard.done_page.undo.click()
+        assert registry.count_firms() == 0
+    finally:
+        close_database()
