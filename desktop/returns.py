@@ -36,6 +36,7 @@ class ReturnedRow:
     name: str
     fields: str
     reason: str
+    reviewer: str  # 审核人 at the unit above, as the sheet names them
     found: bool
 
 
@@ -109,6 +110,7 @@ def read_returns(path: str | Path) -> list[ReturnedRow]:
     path = Path(path)
     sheets = {s.name: s.rows for s in read_all(path)}
     meta = {str(r[0]): r[1] for r in sheets.get(META_SHEET, []) if r and r[0] is not None}
+    above = str(meta.get("from") or "上级")
     if meta.get("format") != FORMAT or SHEET not in sheets:
         raise PeiyuError(f"“{path.name}”不是培育库退回清单")
     rows = sheets[SHEET]
@@ -117,18 +119,27 @@ def read_returns(path: str | Path) -> list[ReturnedRow]:
     codes = [str(r[1]) for r in rows[2:] if len(r) > 1 and r[1]]
     known = {f.uscc for f in Firm.select(Firm.uscc).where(Firm.uscc.in_(codes) & Firm.deleted_at.is_null())}
     return [
-        ReturnedRow(number, str(r[1]), str(r[2] or ""), str(r[4] or ""), str(r[6] or ""), str(r[1]) in known)
+        ReturnedRow(
+            number,
+            str(r[1]),
+            str(r[2] or ""),
+            str(r[4] or ""),
+            str(r[6] or ""),
+            f"{r[7] or '审核员'}（{above}）",
+            str(r[1]) in known,
+        )
         for number, r in enumerate(rows[2:], start=3)
         if len(r) > 1 and r[1]
     ]
 
 
-def apply_returns(path: str | Path, *, actor: str) -> list[ReturnedRow]:
-    """Mark each firm of the 退回清单 已退回 with its reason; rows for unknown firms are reported."""
+def apply_returns(path: str | Path) -> list[ReturnedRow]:
+    """Mark each firm of the 退回清单 已退回 with its reason, in the name of the reviewer above who
+    returned it; rows for firms not in this database are reported."""
     rows = read_returns(path)
     with database_proxy.atomic():
         for row in rows:
             firm = Firm.get_or_none((Firm.uscc == row.uscc) & Firm.deleted_at.is_null())
             if firm is not None:
-                review.mark_returned(firm.id, row.reason, row.fields, actor)
+                review.mark_returned(firm.id, row.reason, row.fields, row.reviewer)
     return rows

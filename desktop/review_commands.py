@@ -151,22 +151,21 @@ def _decide(args: argparse.Namespace) -> int:
 
 def import_review_file(path: str, as_json: bool) -> int | None:
     """`import` of a lower unit's package (held for review) or of a 退回清单; None for any other file."""
-    actor = current_actor()
     if returns.is_returns(path):
-        rows = returns.apply_returns(path, actor=actor)
+        rows = returns.apply_returns(path)
         result: dict[str, Any] = {"returned": [vars(r) for r in rows]}
         if as_json:
             print(json.dumps(result, ensure_ascii=False))
         else:
             for r in rows:
                 where = "" if r.found else "（本库中没有该企业）"
-                print(f"第{r.row}行 {r.uscc} {r.name}{where}：退回 {r.fields}；理由：{r.reason}")
+                print(f"第{r.row}行 {r.uscc} {r.name}{where}：退回 {r.fields}；理由：{r.reason}（{r.reviewer}）")
             print(f"上级退回 {len(rows)} 家企业，请修改后重新提交（submit）。")
         return 1 if any(not r.found for r in rows) else 0
     if package.is_package(path):
         meta = package.read_package(path).meta
         if review_queue.comes_from_below(meta):
-            submission = review_queue.receive(path, actor=actor)
+            submission = review_queue.receive(path, actor=current_actor())
             items = review_queue.items(submission=submission.id)
             counts = {
                 k: sum(1 for i in items if i.kind == k)

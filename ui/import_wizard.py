@@ -148,7 +148,7 @@ class ImportWizard(QWizard):
         work = (
             (lambda: receive_or_plan(path, actor))
             if kind == PACKAGE
-            else lambda: returns.apply_returns(path, actor=actor)
+            else lambda: returns.apply_returns(path)
         )
         self.runner.start(work, done, failed)
 

@@ -40,6 +40,7 @@ from ui.jobs import InlinePool, JobRunner
 from ui.login_dialog import LoginDialog, sign_in_at_start
 from ui.monthly_screen import MonthlyScreen
 from ui.registry_screen import RegistryScreen
+from ui.review_screen import ReviewScreen
 from ui.settings_dialog import SettingsDialog
 from ui.signals_screen import SignalsScreen
 from ui.users_dialog import UsersDialog
@@ -90,6 +91,10 @@ class MainWindow(QMainWindow):
         self.warnings = SignalsScreen(self.runner, kind="warnings")
         self.anomalies = SignalsScreen(self.runner, kind="anomalies")
         self.cultivation = CultivationScreen(self.runner)
+        self.review = ReviewScreen(self.runner, folder=Path(describe(self.location)).parent)
+        self.review.changed.connect(self.after_write)  # firms merged: registry and status bar
+        self.review.changed.connect(self.import_history.reload)  # each merge is an undoable import batch
+        self.review.open_firm.connect(self.edit_firm)  # township: a firm sent back from above
         for screen in (self.candidates, self.warnings, self.anomalies, self.cultivation):
             screen.changed.connect(self._update_status)
             screen.failed.connect(self.show_error)
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
             ("培育库", self.cultivation),
             ("回收站", self.recycle),
             ("导入记录", self.import_history),
+            ("审核", self.review),
         )
         for title, screen in screens:
             self.sidebar.addItem(title)
@@ -244,7 +250,8 @@ class MainWindow(QMainWindow):
             widget.refresh_choices()
         if isinstance(widget, SignalsScreen):
             widget.show_latest_period()
-        if isinstance(widget, (RegistryScreen, ImportHistoryScreen, MonthlyScreen, SignalsScreen, CultivationScreen)):
+        reloading = (RegistryScreen, ImportHistoryScreen, MonthlyScreen, SignalsScreen, CultivationScreen, ReviewScreen)
+        if isinstance(widget, reloading):
             widget.reload()
 
     def reload(self) -> None:
@@ -376,8 +383,14 @@ class MainWindow(QMainWindow):
             return None
         wizard = ImportWizard(self.runner, self)
         wizard.imported.connect(lambda _: self.after_import())
+        wizard.review_requested.connect(self.show_review)
         wizard.open()
         return wizard
+
+    def show_review(self, submission: object = None) -> None:
+        """The 审核 screen, showing a just-received submission."""
+        self.sidebar.setCurrentRow(self.screens.indexOf(self.review))
+        self.review.show_submission(submission if isinstance(submission, int) else None)
 
     def export_sheet(self) -> ExportDialog | None:
         if not units.is_initialised():
@@ -466,6 +479,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return False
         self.location = location
+        self.review.folder = Path(describe(location)).parent
         self.undo_stack.clear()
         self.remember_database(location)
         if not units.is_initialised():

@@ -264,7 +264,7 @@ class DiffModel(QAbstractTableModel):
         return str(section + 1)
 
 
-RETURNED_COLUMNS = ("信用代码", "企业名称", "退回的项目", "退回理由", "登记人", "日期")
+RETURNED_COLUMNS = ("信用代码", "企业名称", "退回的项目", "退回理由", "审核人", "退回日期")
 RETURNED_WIDTHS = (170, 230, 220, 320, 80, 90)
 
 

@@ -103,6 +103,7 @@ def test_status_bar_and_sidebar(window, db_path):
         "培育库",
         "回收站",
         "导入记录",
+        "审核",
     ]
     assert str(db_path) in window.db_label.text() and "泽州县" in window.db_label.text()
     assert window.count_label.text() == "在库企业 60 家"

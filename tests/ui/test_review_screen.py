@@ -341,7 +341,7 @@ def test_nothing_returned_means_no_returns_file(chain, open_copy, qtbot, shown, 
 
 def test_township_sees_the_firms_sent_back_and_why(chain, open_copy, qtbot, qtmodeltester):
     open_copy(chain.township)
-    returns.apply_returns(chain.returns_file, actor="乡镇录入员")
+    returns.apply_returns(chain.returns_file)
     screen = make_screen(qtbot)
     qtmodeltester.check(screen.returned_model)
     assert screen.returned_box.isVisibleTo(screen) and not screen.queue.isVisibleTo(screen)
