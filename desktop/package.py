@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from db.models import CultivationEntry, Firm, MonthlyFigure
-from desktop import figures, units
+from desktop import figures, review, units
 from desktop.errors import PeiyuError
 from desktop.firm_fields import FIELDS
 from desktop.review import APPROVED
@@ -225,6 +225,36 @@ def write_package(
     if progress is not None:
         progress(total, total)
     return meta
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What `submit_package` did: the package's metadata, what it marked 待审核, what it left out."""
+
+    meta: dict[str, Any]
+    submitted: int
+    resubmitted: int
+    left_out: int  # firms not yet 已审核, left out of a county's or city's package
+
+
+def submit_package(
+    filters: Filters,
+    out: str | Path,
+    *,
+    actor: str,
+    include_unreviewed: bool = False,
+    progress: Progress | None = None,
+) -> Sent:
+    """提交: a township's drafts and returned firms become 待审核 and go up whole; a county or city
+    sends only what it has reviewed (unless asked to include the rest, which the package then says)."""
+    township = units.own_unit().level == "township"
+    done = review.submit(actor) if township else None
+    reviewed_only = not township and not include_unreviewed
+    meta = write_package(filters, out, reviewed_only=reviewed_only, progress=progress)
+    left = 0
+    if reviewed_only:
+        left = Firm.select().where(Firm.deleted_at.is_null() & (Firm.review_status != APPROVED)).count()
+    return Sent(meta, done.firms if done else 0, done.resubmitted if done else 0, left)
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: str, font: Font | None = None) -> WriteOnlyCell:

@@ -11,7 +11,6 @@ import argparse
 import json
 from typing import Any
 
-from db.models import Firm
 from desktop import package, returns, review, review_queue, sheet_layouts, signal_report, units
 from desktop.errors import PeiyuError
 from desktop.session import current_actor
@@ -67,27 +66,23 @@ def _out(args: argparse.Namespace, result: dict[str, Any], text: str) -> None:
 
 def _submit(args: argparse.Namespace) -> int:
     year, month = args.period or (None, None)
-    filters = sheet_layouts.latest_or(year, month)
-    own = units.own_unit()
-    submitted = review.submit(current_actor()) if own.level == "township" else None
-    reviewed_only = own.level != "township" and not args.include_unreviewed
-    meta = package.write_package(filters, args.out, reviewed_only=reviewed_only)
-    counts = meta["counts"]
+    sent = package.submit_package(
+        sheet_layouts.latest_or(year, month),
+        args.out,
+        actor=current_actor(),
+        include_unreviewed=args.include_unreviewed,
+    )
+    counts, reviewed_only = sent.meta["counts"], sent.meta["reviewed_only"]
     result: dict[str, Any] = {"out": args.out, "counts": counts, "reviewed_only": reviewed_only}
     text = f"已生成报送包 {args.out}：企业 {counts[package.FIRMS]} 家、月度数据 {counts[package.FIGURES]} 条"
-    if submitted is not None:
-        result |= {"submitted": submitted.firms, "resubmitted": submitted.resubmitted}
-        text += f"；提交审核 {submitted.firms} 家、重新提交 {submitted.resubmitted} 家"
+    if units.own_unit().level == "township":
+        result |= {"submitted": sent.submitted, "resubmitted": sent.resubmitted}
+        text += f"；提交审核 {sent.submitted} 家、重新提交 {sent.resubmitted} 家"
     if reviewed_only:
-        left = sum(1 for _ in _unreviewed())
-        result["left_out"] = left
-        text += "；只含已审核的记录" + (f"，未审核的 {left} 家未包含" if left else "")
+        result["left_out"] = sent.left_out
+        text += "；只含已审核的记录" + (f"，未审核的 {sent.left_out} 家未包含" if sent.left_out else "")
     _out(args, result, text + "。")
     return 0
-
-
-def _unreviewed() -> Any:
-    return Firm.select(Firm.id).where(Firm.deleted_at.is_null() & (Firm.review_status != review.APPROVED))
 
 
 def _chosen(args: argparse.Namespace, status: str | None) -> list[Any]:
