@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import cultivation, sheet_export, sheet_layouts, sheet_pdf, signals, units
+from desktop import cultivation, package, sheet_export, sheet_layouts, sheet_pdf, signals, units
 from desktop.errors import PeiyuError
+from desktop.session import current_actor
 from ui import print_preview
 from ui.choosers import chosen_town, fill_towns, show_period
 from ui.jobs import Job, JobRunner
@@ -43,13 +44,25 @@ ALL_DATABASES = "全部"
 DATABASE_SHEETS = frozenset({"warnings", "monthly"})
 
 Writer = Callable[..., int]
+PACKAGE, PACKAGE_NAME = "package", "报送包（提交审核，给上级导入）"
 
 
-def write_in_place(writer: Writer, key: str, filters: sheet_layouts.Filters, out: Path, report: Any) -> int:
-    """Write the sheet next to `out` and move it into place only once complete (runs in a job)."""
+def sent_text(sent: package.Sent) -> str:
+    """What submitting did, in the clerk's words."""
+    counts = sent.meta["counts"]
+    text = f"报送包含企业 {counts[package.FIRMS]} 家、月度数据 {counts[package.FIGURES]} 条、培育库记录 {counts[package.ENTRIES]} 条"
+    if sent.submitted or sent.resubmitted:
+        text += f"；提交审核 {sent.submitted} 家、重新提交 {sent.resubmitted} 家"
+    if sent.meta["reviewed_only"]:
+        text += "；只含已审核的记录" + (f"，未审核的 {sent.left_out} 家未包含" if sent.left_out else "")
+    return text + "。"
+
+
+def write_in_place(write: Callable[[Path], int], out: Path) -> int:
+    """Write next to `out` and move the file into place only once complete (runs in a job)."""
     part = out.with_name(f"{out.stem}.正在导出{out.suffix}")
     try:
-        count = writer(sheet_layouts.layout_for(key, filters), filters, part, progress=report)
+        count = write(part)
         os.replace(part, out)
         return count
     except PermissionError as exc:
@@ -76,6 +89,7 @@ class ExportDialog(QDialog):
         self.sheet = QComboBox()
         for key, name in sheet_layouts.SHEET_NAMES.items():
             self.sheet.addItem(name, key)
+        self.sheet.addItem(PACKAGE_NAME, PACKAGE)
         self.year = QSpinBox(minimum=2000, maximum=2100, suffix=" 年")
         self.month = QSpinBox(minimum=1, maximum=12, suffix=" 月")
         show_period(self.year, self.month, signals.latest_period())
@@ -160,11 +174,19 @@ class ExportDialog(QDialog):
         narrows = self.sheet.currentData() in DATABASE_SHEETS
         self.database.setEnabled(narrows)
         self.database.setToolTip("只列出现在该培育库中的企业" if narrows else "此表本身就是该培育库的名单")
+        sending = self.sheet.currentData() == PACKAGE
+        if sending:
+            self.format.setCurrentIndex(self.format.findData(".xlsx"))
+        for widget in (self.format, self.preview_button, self.print_button):
+            widget.setEnabled(not sending)
+        self.format.setToolTip("报送包是给上级导入的 Excel 文件" if sending else "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("提交并生成报送包" if sending else "导出")
 
     def document_name(self) -> str:
         """单位_表名[_培育库]_YYYYMM, without the suffix."""
         unit = sheet_layouts.unit_label(self.filters()) if units.is_initialised() else "培育库"
-        parts = [unit, sheet_layouts.SHEET_NAMES[self.sheet.currentData()]]
+        key = self.sheet.currentData()
+        parts = [unit, "报送包" if key == PACKAGE else sheet_layouts.SHEET_NAMES[key]]
         database = self.filters().database
         if database:
             parts.append(database)
@@ -189,10 +211,18 @@ class ExportDialog(QDialog):
         filters, key, out = self.filters(), self.sheet.currentData(), Path(self.path.text().strip())
         writer: Writer = sheet_pdf.write_pdf if out.suffix.lower() == ".pdf" else sheet_export.write_sheet
         self.last_out = None
+        said: list[str] = []
+
+        def write(part: Path, report: Any) -> int:
+            if key != PACKAGE:
+                return writer(sheet_layouts.layout_for(key, filters), filters, part, progress=report)
+            sent = package.submit_package(filters, part, actor=current_actor(), progress=report)
+            said.append(sent_text(sent))
+            return int(sent.meta["counts"][package.FIRMS])
 
         def done(count: object) -> None:
             self.last_out = out
-            self.result.setText(f"已导出 {count} 家企业：{out}")
+            self.result.setText(f"已导出 {count} 家企业：{out}" + (f"\n{said[0]}" if said else ""))
             self.open_folder.setVisible(True)
             self.exported.emit(str(out))
 
@@ -202,7 +232,7 @@ class ExportDialog(QDialog):
             else:
                 self.result.setText(f"未能导出：{message}")
 
-        self._run(lambda report: write_in_place(writer, key, filters, out, report), "正在导出……", done, failed)
+        self._run(lambda report: write_in_place(lambda part: write(part, report), out), "正在导出……", done, failed)
 
     def show_preview(self) -> None:
         title = self.document_name()

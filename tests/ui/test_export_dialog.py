@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
+from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop import cultivation, demo, sheet_export, sheet_layouts, sheet_pdf
+from db.models import Firm
+from desktop import cultivation, demo, package, sheet_export, sheet_layouts, sheet_pdf
 from ui import export_dialog, print_preview
 from ui.export_dialog import ExportDialog
 from ui.jobs import InlinePool, JobRunner
@@ -241,3 +243,19 @@ def test_cancelling_the_preview_while_it_renders(demo_firms, qtbot, out_folder):
     dialog.cancel_button.click()
     pool.run_all()
     assert dialog.preview is None and dialog.result.text() == "已取消。" and dialog.buttons.isEnabled()
+
+
+def test_package_choice_submits_and_writes_a_package(demo_firms, qtbot, out_folder):
+    pending = [f.id for f in Firm.select(Firm.id).limit(5)]
+    Firm.update(review_status="待审核").where(Firm.id.in_(pending)).execute()
+    dialog = make_dialog(qtbot, out_folder)
+    dialog.sheet.setCurrentIndex(dialog.sheet.findData("package"))
+    assert not dialog.format.isEnabled() and not dialog.preview_button.isEnabled()
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == "提交并生成报送包"
+    out = Path(dialog.path.text())
+    assert out.name == "泽州县_报送包_202610.xlsx"
+    dialog.export()
+    read = package.read_package(out)  # verifies the checksum
+    assert read.meta["reviewed_only"] and len(read.firms) == 55  # a county sends what it reviewed
+    assert "只含已审核的记录，未审核的 5 家未包含" in dialog.result.text()
+    assert sorted(p.name for p in out_folder.iterdir()) == [out.name]
