@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
@@ -26,26 +26,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import backup
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import registry, units
 from desktop.session import current_actor, current_label, users_defined
-from ui.cultivation_screen import CultivationScreen
-from ui.export_dialog import ExportDialog
 from ui.field_widgets import shortcuts
-from ui.firm_editor import FirmEditor
-from ui.import_history import ImportHistoryScreen
-from ui.import_wizard import ImportWizard
 from ui.jobs import InlinePool, JobRunner
-from ui.login_dialog import LoginDialog, sign_in_at_start
-from ui.monthly_screen import MonthlyScreen
 from ui.registry_screen import RegistryScreen
-from ui.review_screen import ReviewScreen
-from ui.settings_dialog import SettingsDialog
-from ui.signals_screen import SignalsScreen
-from ui.users_dialog import UsersDialog
+
+# Imported where used: the other screens and the dialogs pull in openpyxl, reportlab and the
+# importer (about a second), which the first paint of the firm list does not need.
+if TYPE_CHECKING:
+    from ui.export_dialog import ExportDialog
+    from ui.firm_editor import FirmEditor
+    from ui.import_wizard import ImportWizard
+    from ui.users_dialog import UsersDialog
 
 MAX_RECENT = 8
+# (sidebar title, attribute) of each screen; all but the registry are built on first use
+SCREENS = (
+    ("企业名录", "registry"),
+    ("月度填报", "monthly"),
+    ("升规候选", "candidates"),
+    ("退库预警", "warnings"),
+    ("数据异常", "anomalies"),
+    ("培育库", "cultivation"),
+    ("回收站", "recycle"),
+    ("导入记录", "import_history"),
+    ("审核", "review"),
+)
+
+
+def _built_on_first_use(name: str) -> Any:
+    return property(lambda window: window.screen_named(name))
 
 
 class FirmCommand(QUndoCommand):
@@ -78,40 +90,12 @@ class MainWindow(QMainWindow):
         self.resize(1360, 800)
 
         self.registry = RegistryScreen(self.runner)
-        self.recycle = RegistryScreen(self.runner, deleted=True)
         self.screens = QStackedWidget()
         self.sidebar = QListWidget()
-        self.import_history = ImportHistoryScreen(self.runner)
-        self.import_history.changed.connect(self.after_write)
-        self.import_history.failed.connect(self.show_error)
-        self.monthly = MonthlyScreen(self.runner)
-        self.monthly.saved.connect(self.after_write)
-        self.monthly.failed.connect(self.show_error)
-        self.candidates = SignalsScreen(self.runner, kind="candidates")
-        self.warnings = SignalsScreen(self.runner, kind="warnings")
-        self.anomalies = SignalsScreen(self.runner, kind="anomalies")
-        self.cultivation = CultivationScreen(self.runner)
-        self.review = ReviewScreen(self.runner, folder=Path(describe(self.location)).parent)
-        self.review.changed.connect(self.after_write)  # firms merged: registry and status bar
-        self.review.changed.connect(self.import_history.reload)  # each merge is an undoable import batch
-        self.review.open_firm.connect(self.edit_firm)  # township: a firm sent back from above
-        for screen in (self.candidates, self.warnings, self.anomalies, self.cultivation):
-            screen.changed.connect(self._update_status)
-            screen.failed.connect(self.show_error)
-        screens: tuple[tuple[str, QWidget], ...] = (
-            ("企业名录", self.registry),
-            ("月度填报", self.monthly),
-            ("升规候选", self.candidates),
-            ("退库预警", self.warnings),
-            ("数据异常", self.anomalies),
-            ("培育库", self.cultivation),
-            ("回收站", self.recycle),
-            ("导入记录", self.import_history),
-            ("审核", self.review),
-        )
-        for title, screen in screens:
+        self._built: dict[str, QWidget] = {"registry": self.registry}
+        for title, name in SCREENS:
             self.sidebar.addItem(title)
-            self.screens.addWidget(screen)
+            self.screens.addWidget(self.registry if name == "registry" else QWidget())  # a stand-in
         self.sidebar.setMaximumWidth(160)
         self.sidebar.currentRowChanged.connect(self._show_screen)
         splitter = QSplitter()
@@ -138,13 +122,77 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.registry.edit_requested.connect(self.edit_firm)
-        self.recycle.edit_requested.connect(lambda _: self.restore_selected())
-        self.recycle.restore_button.clicked.connect(self.restore_selected)
-        for screen in (self.registry, self.recycle):
-            screen.failed.connect(self.show_error)
+        self.registry.failed.connect(self.show_error)
         self._restore_state()
         self.sidebar.setCurrentRow(0)  # shows and loads the registry
         self._update_status()
+
+    # --- screens built on first use ------------------------------------------------------
+    monthly = _built_on_first_use("monthly")
+    candidates = _built_on_first_use("candidates")
+    warnings = _built_on_first_use("warnings")
+    anomalies = _built_on_first_use("anomalies")
+    cultivation = _built_on_first_use("cultivation")
+    recycle = _built_on_first_use("recycle")
+    import_history = _built_on_first_use("import_history")
+    review = _built_on_first_use("review")
+
+    def screen_named(self, name: str) -> Any:
+        """The screen `name` of SCREENS, built (in place of its stand-in) the first time it is asked for."""
+        screen = self._built.get(name)
+        if screen is None:
+            screen = self._built[name] = self._build_screen(name)
+            row = [n for _, n in SCREENS].index(name)
+            stand_in = self.screens.widget(row)
+            self.screens.insertWidget(row, screen)
+            self.screens.removeWidget(stand_in)
+            stand_in.deleteLater()
+        return screen
+
+    def _built_screens(self, *names: str) -> list[Any]:
+        """Those of these screens built so far (one not yet built loads when first shown)."""
+        return [self._built[n] for n in names if n in self._built]
+
+    def _reload_import_history(self) -> None:
+        for screen in self._built_screens("import_history"):
+            screen.reload()
+
+    def _build_screen(self, name: str) -> QWidget:
+        screen: Any
+        if name == "recycle":
+            screen = RegistryScreen(self.runner, deleted=True)
+            screen.edit_requested.connect(lambda _: self.restore_selected())
+            screen.restore_button.clicked.connect(self.restore_selected)
+            screen.restore_header_state(self.settings.value("recycle/header"))
+        elif name == "import_history":
+            from ui.import_history import ImportHistoryScreen
+
+            screen = ImportHistoryScreen(self.runner)
+            screen.changed.connect(self.after_write)
+        elif name == "monthly":
+            from ui.monthly_screen import MonthlyScreen
+
+            screen = MonthlyScreen(self.runner)
+            screen.saved.connect(self.after_write)
+        elif name == "review":
+            from ui.review_screen import ReviewScreen
+
+            screen = ReviewScreen(self.runner, folder=Path(describe(self.location)).parent)
+            screen.changed.connect(self.after_write)  # firms merged: registry and status bar
+            screen.changed.connect(self._reload_import_history)  # each merge is an undoable import batch
+            screen.open_firm.connect(self.edit_firm)  # township: a firm sent back from above
+        else:
+            if name == "cultivation":
+                from ui.cultivation_screen import CultivationScreen
+
+                screen = CultivationScreen(self.runner)
+            else:
+                from ui.signals_screen import SignalsScreen
+
+                screen = SignalsScreen(self.runner, kind=name)
+            screen.changed.connect(self._update_status)
+        screen.failed.connect(self.show_error)
+        return screen
 
     # --- actions, menus, toolbar -------------------------------------------------------------
     def _action(
@@ -238,24 +286,23 @@ class MainWindow(QMainWindow):
         return screen if isinstance(screen, RegistryScreen) else self.registry
 
     def _show_screen(self, row: int) -> None:
+        name = SCREENS[row][1]
+        widget = self.screen_named(name)
         self.screens.setCurrentIndex(row)
-        widget = self.screens.currentWidget()
         firm_list = isinstance(widget, RegistryScreen)
         in_bin = firm_list and self.current_screen().deleted
         self.delete_action.setEnabled(firm_list and not in_bin)
         self.edit_action.setEnabled(firm_list and not in_bin)
         self.restore_action.setEnabled(in_bin)
         self.copy_action.setEnabled(firm_list)
-        if isinstance(widget, (MonthlyScreen, CultivationScreen)):
+        if name in ("monthly", "cultivation"):
             widget.refresh_choices()
-        if isinstance(widget, SignalsScreen):
+        if name in ("candidates", "warnings", "anomalies"):
             widget.show_latest_period()
-        reloading = (RegistryScreen, ImportHistoryScreen, MonthlyScreen, SignalsScreen, CultivationScreen, ReviewScreen)
-        if isinstance(widget, reloading):
-            widget.reload()
+        widget.reload()
 
     def reload(self) -> None:
-        for screen in (self.registry, self.recycle):
+        for screen in self._built_screens("registry", "recycle"):
             screen.refresh_choices()
         self.current_screen().reload()
         self._update_status()
@@ -289,6 +336,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "未能完成", message)
 
     def open_editor(self, firm_id: int | None) -> FirmEditor:
+        from ui.firm_editor import FirmEditor
+
         editor = FirmEditor(self.runner, firm_id, self)
         editor.saved.connect(self._editor_saved)
         return editor
@@ -381,6 +430,8 @@ class MainWindow(QMainWindow):
         if not units.is_initialised():
             self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
             return None
+        from ui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.runner, self)
         wizard.imported.connect(lambda _: self.after_import())
         wizard.review_requested.connect(self.show_review)
@@ -396,12 +447,16 @@ class MainWindow(QMainWindow):
         if not units.is_initialised():
             self.show_error("请先在“设置 → 本单位设置”中设置本单位和乡镇。")
             return None
+        from ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.runner, Path(describe(self.location)).parent, self)
         dialog.open()
         return dialog
 
     def backup_database(self, target: str | None = None) -> None:
         """Save a consistent copy of the database (the app keeps running)."""
+        from db import backup
+
         if "://" in self.location and not self.location.startswith("sqlite:///"):
             self.show_error("PostgreSQL 数据库请由管理员用 pg_dump 备份。")
             return
@@ -421,13 +476,15 @@ class MainWindow(QMainWindow):
 
     def after_import(self) -> None:
         self.undo_stack.clear()  # undoing an import is done per batch (导入记录), not step by step
-        for screen in (self.registry, self.recycle):
+        for screen in self._built_screens("registry", "recycle"):
             screen.refresh_choices()
         self.after_write()
-        self.import_history.reload()
+        self._reload_import_history()
 
     # --- databases and settings ------------------------------------------------------------
     def open_settings(self, first_run: bool = False) -> bool:
+        from ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.runner, first_run=first_run, parent=self)
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         if accepted:
@@ -438,6 +495,8 @@ class MainWindow(QMainWindow):
         if not users_defined():
             self.show_error("还没有添加用户：请先在“设置 → 用户管理”中添加（第一个用户须是管理员）。")
             return False
+        from ui.login_dialog import LoginDialog
+
         if LoginDialog.ask(self, switching=True) is None:
             return False
         self.undo_stack.clear()  # its steps would be recorded under the previous user
@@ -446,6 +505,8 @@ class MainWindow(QMainWindow):
 
     def manage_users(self) -> UsersDialog | None:
         """用户管理, for admins (anyone in an office without users); others are told who may."""
+        from ui.users_dialog import UsersDialog
+
         dialog = UsersDialog.open_if_allowed(self.runner, self, self.show_error)
         if dialog is not None:
             dialog.changed.connect(self._update_status)
@@ -471,6 +532,8 @@ class MainWindow(QMainWindow):
         close_database()
         try:
             open_database(location)
+            from ui.login_dialog import sign_in_at_start
+
             if not sign_in_at_start(self):  # the login was cancelled: back to the database before
                 raise DatabaseUnavailable("未登录，仍使用原来的数据库。")
         except DatabaseUnavailable as exc:
@@ -479,7 +542,8 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return False
         self.location = location
-        self.review.folder = Path(describe(location)).parent
+        for screen in self._built_screens("review"):
+            screen.folder = Path(describe(location)).parent
         self.undo_stack.clear()
         self.remember_database(location)
         if not units.is_initialised():
@@ -510,13 +574,13 @@ class MainWindow(QMainWindow):
         if state:
             self.restoreState(state)
         self.registry.restore_header_state(self.settings.value("registry/header"))
-        self.recycle.restore_header_state(self.settings.value("recycle/header"))
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("registry/header", self.registry.header_state())
-        self.settings.setValue("recycle/header", self.recycle.header_state())
+        for screen in self._built_screens("recycle"):  # else as it was saved before
+            self.settings.setValue("recycle/header", screen.header_state())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
