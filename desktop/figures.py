@@ -48,6 +48,7 @@ class FigureChange:
     figure_id: int
     created: bool
     fields: tuple[tuple[str, Decimal | int | None, Decimal | int | None], ...]  # (metric, old, new)
+    reopened: bool = False  # an approved month was changed: back to 待审核
 
 
 def figure_of(firm_id: int, year: int, month: int) -> MonthlyFigure | None:
@@ -157,7 +158,7 @@ def _update(
     audit.record(ENTITY, existing.id, "修改", actor, [(FIELD_LABELS[k], old, new) for k, old, new in changes], batch)
     if reopened:
         review.reopen(review.FIGURE, existing.id, actor)
-    return FigureChange(existing.id, False, changes)
+    return FigureChange(existing.id, False, changes, reopened)
 
 
 def _month_ids(firm_ids: list[int]) -> dict[Month, int]:

@@ -108,6 +108,12 @@ def check(row: MonthRow, metric: str, value: Decimal | int | None, month: int) -
 class SaveResult:
     firms: int
     cells: int
+    reopened: int = 0  # firms whose approved month was changed and now waits for review again
+
+    @property
+    def text(self) -> str:
+        said = f"已保存 {self.firms} 家 {self.cells} 项"
+        return said + (f"（其中 {self.reopened} 家已审核的数据改为待审核，需重新审核）" if self.reopened else "")
 
 
 def save_month(
@@ -135,7 +141,7 @@ def save_month(
             + "；".join(problems[:10])
             + (f" 等 {len(problems)} 处" if len(problems) > 10 else "")
         )
-    cells = saved_firms = 0
+    cells = saved_firms = reopened = 0
     with database_proxy.atomic():
         for firm_id, values in entries.items():
             present = {m: v for m, v in values.items() if v is not None}
@@ -143,7 +149,8 @@ def save_month(
             if change is not None:
                 cells += len(change.fields)
                 saved_firms += 1
-    return SaveResult(saved_firms, cells)
+                reopened += change.reopened
+    return SaveResult(saved_firms, cells, reopened)
 
 
 def not_reported(year: int, month: int, town: str | None = None) -> list[MonthRow]:

@@ -206,7 +206,7 @@ class MonthlyScreen(QWidget):
             assert isinstance(result, monthly.SaveResult)
             self.model.edits.clear()
             self.reload()
-            self.status.setText(self.status.text() + f"　已保存 {result.firms} 家 {result.cells} 项")
+            self.status.setText(self.status.text() + f"　{result.text}")
             self.saved.emit()
 
         self.runner.start(

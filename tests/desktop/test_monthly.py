@@ -73,3 +73,13 @@ def test_save_refuses_errors_and_unconfirmed_warnings_then_saves_all(firms):
 def test_bad_month(firms):
     with pytest.raises(PeiyuError, match="1到12"):
         monthly.month_sheet(2026, 13)
+
+
+def test_changing_an_approved_month_says_it_needs_review_again(firms):
+    a, _ = firms
+    MonthlyFigure.update(review_status="已审核").where(MonthlyFigure.firm == a).execute()
+    result = monthly.save_month(2026, 9, {a: {"tax": D("12")}}, actor="clerk")
+    assert result.reopened == 1 and "1 家已审核的数据改为待审核，需重新审核" in result.text
+    assert figures.figure_of(a, 2026, 9).review_status == "待审核"
+    assert figures.figure_of(a, 2026, 8).review_status == "已审核"
+    assert monthly.save_month(2026, 9, {a: {"tax": D("13")}}, actor="clerk").reopened == 0
