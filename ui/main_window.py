@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.screens = QStackedWidget()
         self.sidebar = QListWidget()
         self._built: dict[str, QWidget] = {"registry": self.registry}
+        self._counts_asked = 0  # status-bar counts started (`_update_status`)
         for title, name in SCREENS:
             self.sidebar.addItem(title)
             self.screens.addWidget(self.registry if name == "registry" else QWidget())  # a stand-in
@@ -310,8 +311,16 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         own = units.own_unit().name if units.is_initialised() else "尚未设置本单位"
         self.db_label.setText(f"{own}　数据库：{describe(self.location)}")
-        self.count_label.setText(f"在库企业 {registry.count_firms()} 家")
         self.user_label.setText(f"当前用户：{current_label()}")
+        # counted in the background: a scan of 100,000 firms, not worth holding up the window
+        self._counts_asked += 1
+        asked = self._counts_asked
+
+        def show(count: int) -> None:
+            if asked == self._counts_asked:  # an older count finishing late is not shown
+                self.count_label.setText(f"在库企业 {count} 家")
+
+        self.runner.start(registry.count_firms, show, self.show_error)
 
     def focus_search(self) -> None:
         self.current_screen().search.setFocus()
