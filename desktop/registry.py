@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from peewee import JOIN, Select
+from peewee import JOIN, Select, fn
 
 from db import audit
 from db.bulk import insert_records
@@ -424,10 +424,14 @@ def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0)
     return list(select)
 
 
-def firm_ids(query: FirmQuery) -> list[int]:
-    """Ordered ids of the matching firms: what a lazily loading table model holds."""
+def firm_ids(query: FirmQuery, *, limit: int | None = None) -> list[int]:
+    """Ordered ids of the matching firms (the first `limit` of them): what a table model holds."""
+    select = firm_select(query, Firm.id)
+    if limit is not None:
+        # in name order (the index's) SQLite stops scanning there; other orders keep a top-N sort
+        select = select.limit(limit)
     # Straight from the cursor: peewee's row wrapping costs more than SQLite's scan here.
-    return [row[0] for row in database_proxy.execute(firm_select(query, Firm.id))]
+    return [row[0] for row in database_proxy.execute(select)]
 
 
 def firms_by_id(ids: list[int]) -> dict[int, Firm]:
@@ -436,7 +440,8 @@ def firms_by_id(ids: list[int]) -> dict[int, Firm]:
 
 
 def count_firms(query: FirmQuery = FirmQuery()) -> int:
-    return firm_select(query, Firm.id).count()
+    # COUNT over the filtered select without its ORDER BY (peewee's .count() wraps the ordered one)
+    return int(firm_select(query, fn.COUNT(Firm.id)).order_by().scalar() or 0)
 
 
 @dataclass(frozen=True)

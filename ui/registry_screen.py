@@ -28,7 +28,7 @@ from db.models import FIRM_STATUSES
 from desktop import registry, units
 from desktop.cultivation import DATABASES
 from desktop.firm_fields import SIZE_CLASSES
-from ui.firm_table_model import COLUMNS, FirmTableModel
+from ui.firm_table_model import COLUMNS, FirmTableModel, first_ids
 from ui.jobs import JobRunner
 
 SEARCH_DELAY_MS = 250
@@ -73,6 +73,9 @@ class RegistryScreen(QWidget):
         filters.addWidget(self.count_label)
 
         self.model = FirmTableModel(self)
+        # No queries while the table is set up: enabling sorting below asks the model to sort
+        # (at start-up that ran four full scans of 100,000 firms before the window appeared).
+        self.model.loader = lambda query: None
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -106,8 +109,6 @@ class RegistryScreen(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
         self.refresh_choices()
-        # Only now: enabling sorting above asks the model to sort, which must not run queries
-        # before the screen is shown (at start-up that was six full scans of 100,000 firms).
         self.model.loader = self.load
 
     @staticmethod
@@ -161,18 +162,19 @@ class RegistryScreen(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def done(ids: object) -> None:
-            if generation != self._generation or ids is None:
+        def done(result: object) -> None:
+            if generation != self._generation or result is None:
                 return
             keep = self.selected_ids()
-            self.model.set_ids(query, list(ids))  # type: ignore[call-overload]
+            ids, count = result  # type: ignore[misc]
+            self.model.set_result(query, ids, count)
             self._reselect(keep)
-            self.count_label.setText(f"共 {len(self.model.ids())} 家")
+            self.count_label.setText(f"共 {count} 家")
             self.loaded.emit()
 
-        def work() -> list[int] | None:
+        def work() -> tuple[list[int], int] | None:
             # a query overtaken by newer typing before it started is not worth running
-            return registry.firm_ids(query) if generation == self._generation else None
+            return first_ids(query) if generation == self._generation else None
 
         self.runner.start(work, done, self.failed.emit)
 
@@ -187,7 +189,9 @@ class RegistryScreen(QWidget):
 
     def _reselect(self, ids: list[int]) -> None:
         for firm_id in ids[:1]:
-            row = self.model.row_of(firm_id)
+            # among the ids fetched with the result: fetching all of a large one per keystroke
+            # only to find the old selection gone would cost more than the search
+            row = self.model.row_of(firm_id, fetched_only=True)
             if row is not None:
                 self.table.selectRow(row)
 

@@ -66,3 +66,57 @@ def test_search_runs_in_the_thread_pool(firms, qtbot):
         screen.search.setText("鑫华")
         screen.apply_filters()
     assert [screen.model.record(r)["name"] for r in range(screen.model.rowCount())] == ["鑫华机械有限公司"]
+
+
+def test_a_large_result_holds_only_its_first_ids_until_more_are_needed(firms, monkeypatch, qtmodeltester):
+    import ui.firm_table_model as table
+
+    monkeypatch.setattr(table, "FIRST_IDS", 100)
+    everything = registry.firm_ids(registry.FirmQuery())
+    model = FirmTableModel()
+    model.set_query(registry.FirmQuery())
+    assert model.rowCount() == 251 and model._ids == everything[:100]
+    assert model.row_of(everything[200], fetched_only=True) is None and len(model._ids) == 100
+    name_col = [k for k, _ in COLUMNS].index("name")
+    assert model.index(250, name_col).data()  # a row beyond the first ids fetches the rest
+    assert model._ids == everything and model.ids() == everything
+    assert model.row_of(everything[200]) == 200 and model.firm_id(250) == everything[250]
+    qtmodeltester.check(model)
+
+
+def test_the_rest_of_the_ids_is_fetched_once_for_searching_a_firm(firms, monkeypatch):
+    import ui.firm_table_model as table
+
+    monkeypatch.setattr(table, "FIRST_IDS", 10)
+    model = FirmTableModel()
+    model.set_query(registry.FirmQuery())
+    last = registry.firm_ids(registry.FirmQuery())[-1]
+    assert model.row_of(last) == 250 and len(model._ids) == 251
+
+
+def test_a_small_result_comes_whole_from_one_query(firms, monkeypatch):
+    counted: list[registry.FirmQuery] = []
+    monkeypatch.setattr(registry, "count_firms", lambda query=None: counted.append(query) or 0)
+    model = FirmTableModel()
+    model.set_query(registry.FirmQuery(text="鑫华"))
+    assert model.rowCount() == 1 and counted == []
+
+
+def test_building_the_screen_runs_no_query(firms, monkeypatch, qtbot):
+    ran: list[registry.FirmQuery] = []
+    monkeypatch.setattr(registry, "firm_ids", lambda query, **kw: ran.append(query) or [])
+    screen = RegistryScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(screen)
+    assert ran == [] and screen.model.rowCount() == 0
+    screen.reload()
+    assert len(ran) == 1
+
+
+def test_count_label_shows_all_firms_of_a_large_result(firms, monkeypatch, qtbot):
+    import ui.firm_table_model as table
+
+    monkeypatch.setattr(table, "FIRST_IDS", 50)
+    screen = RegistryScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(screen)
+    screen.reload()
+    assert screen.count_label.text() == "共 251 家" and screen.model.rowCount() == 251

@@ -336,3 +336,22 @@ def test_backup_from_the_file_menu(window, tmp_path):
     window.backup_database(str(tmp_path / "备份.db"))
     assert backup.check(tmp_path / "备份.db").firms == 60
     assert "已备份到" in window.statusBar().currentMessage()
+
+
+def test_screens_other_than_the_registry_are_built_when_first_shown(window):
+    assert list(window._built) == ["registry"]
+    window.sidebar.setCurrentRow(2)
+    candidates = window.screens.currentWidget()
+    assert list(window._built) == ["registry", "candidates"] and candidates is window.candidates
+    assert window.screens.indexOf(candidates) == 2 and window.screens.count() == window.sidebar.count()
+    window.sidebar.setCurrentRow(0)
+    assert window.screens.currentWidget() is window.registry and window.candidates is candidates
+
+
+def test_the_first_paint_needs_no_spreadsheet_or_pdf_library():
+    import subprocess
+    import sys
+
+    probe = "import sys, ui.main_window; print(sorted({'openpyxl', 'reportlab', 'pypinyin'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
