@@ -79,6 +79,10 @@ class FirmTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
+    def note_query(self, query: registry.FirmQuery) -> None:
+        """Take `query` (e.g. a restored sort order) as the one to show, without running it yet."""
+        self._query = query
+
     def refresh(self) -> None:
         self.loader(self._query)
 

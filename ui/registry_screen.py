@@ -75,7 +75,7 @@ class RegistryScreen(QWidget):
         self.model = FirmTableModel(self)
         # No queries while the table is set up: enabling sorting below asks the model to sort
         # (at start-up that ran four full scans of 100,000 firms before the window appeared).
-        self.model.loader = lambda query: None
+        self.model.loader = self.model.note_query
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -245,5 +245,9 @@ class RegistryScreen(QWidget):
         return self.table.horizontalHeader().saveState()
 
     def restore_header_state(self, state: QByteArray | bytes | None) -> None:
+        """Columns, widths and sort order as saved (before the screen first loads: a restored
+        sort order is noted for that load rather than run as a query of its own)."""
         if state:
+            self.model.loader = self.model.note_query
             self.table.horizontalHeader().restoreState(QByteArray(state))
+            self.model.loader = self.load

@@ -120,3 +120,20 @@ def test_count_label_shows_all_firms_of_a_large_result(firms, monkeypatch, qtbot
     qtbot.addWidget(screen)
     screen.reload()
     assert screen.count_label.text() == "共 251 家" and screen.model.rowCount() == 251
+
+
+def test_a_restored_sort_order_is_used_by_the_first_load_not_run_on_its_own(firms, monkeypatch, qtbot):
+    first = RegistryScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(first)
+    first.table.sortByColumn(first.column_of("uscc"), Qt.SortOrder.DescendingOrder)
+    ran: list[registry.FirmQuery] = []
+    real = registry.firm_ids
+    monkeypatch.setattr(registry, "firm_ids", lambda query, **kw: ran.append(query) or real(query, **kw))
+    screen = RegistryScreen(JobRunner(InlinePool()))
+    qtbot.addWidget(screen)
+    screen.restore_header_state(first.header_state())
+    assert ran == []
+    screen.reload()
+    assert [(q.order_by, q.descending) for q in ran] == [("uscc", True)]
+    codes = [screen.model.record(r)["uscc"] for r in range(screen.model.rowCount())]
+    assert codes == sorted(codes, reverse=True)
