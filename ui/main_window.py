@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
             screen.changed.connect(self.after_write)  # firms merged: registry and status bar
             screen.changed.connect(self._reload_import_history)  # each merge is an undoable import batch
             screen.open_firm.connect(self.edit_firm)  # township: a firm sent back from above
+            return screen  # it reports its own errors (no `failed` signal)
         else:
             if name == "cultivation":
                 from ui.cultivation_screen import CultivationScreen

@@ -355,3 +355,12 @@ def test_the_first_paint_needs_no_spreadsheet_or_pdf_library():
     probe = "import sys, ui.main_window; print(sorted({'openpyxl', 'reportlab', 'pypinyin'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_every_screen_of_the_sidebar_can_be_shown(window, errors):
+    for row in range(window.sidebar.count()):
+        window.sidebar.setCurrentRow(row)
+        assert window.screens.currentIndex() == row and window.screens.currentWidget() is not None
+    assert len(window._built) == window.sidebar.count() and errors == []
+    window.show_review()
+    assert window.screens.currentWidget() is window.review
