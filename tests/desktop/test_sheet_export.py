@@ -10,7 +10,6 @@ import pytest
 
 from db.connection import close_database, open_database
 from desktop import cultivation, figures, importer, registry, sheet_export, sheet_layouts, sheet_pdf, units
-from desktop.uscc import complete as uscc_complete
 
 D = Decimal
 
@@ -119,33 +118,6 @@ def test_cli_export(listed, db_path, tmp_path, capsys):
     open_database(str(db_path))
 
 
-def test_pdf_roster(listed, tmp_path):
-    import pypdf
-
-    from desktop import sheet_pdf
-
-    for n in range(60):  # enough rows for several pages
-        code = uscc_complete(f"9114052500{n:06d}"[:16])
-        firm_id = registry.create_firm(
-            {"uscc": code, "name": f"测试企业{n:02d}有限公司" * 2, "town": "巴公镇"}, actor="x"
-        ).firm_id
-        figures.store(firm_id, 2026, 10, {"revenue": D("100")}, actor="x")
-        cultivation.enter(firm_id, cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
-    out = tmp_path / "basic.pdf"
-    count = sheet_pdf.write_pdf(sheet_layouts.layout_for("basic", listed), listed, out, today=date(2026, 11, 5))
-    assert count == 63
-    reader = pypdf.PdfReader(out)
-    pages = ["".join(p.extract_text().split()) for p in reader.pages]  # wrapped cells break lines
-    total = len(pages)
-    assert total >= 2
-    assert "泽州县500-2000万规下工业企业基础信息库汇总表" in pages[0]
-    assert all("统一社会信用代码" in text for text in pages)  # the header repeats on every page
-    assert all(f"第{i}页共{total}页" in text for i, text in enumerate(pages, start=1))
-    assert "合计" in pages[-1] and "填报日期：2026年11月05日" in pages[-1]
-    assert b"/FontFile2" in out.read_bytes()  # the CJK font is embedded
-    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
-
-
 def test_database_filter_keeps_only_firms_in_that_database(listed, tmp_path):
     key_firm = registry.firm_ids(registry.FirmQuery(text="鑫华"))[0]
     cultivation.enter(
@@ -174,3 +146,22 @@ def test_progress_reported_and_cancel_leaves_no_file(listed, tmp_path, writer):
     with pytest.raises(Stop):
         writer(sheet_layouts.layout_for("basic", listed), listed, cancelled, progress=cancel)
     assert not cancelled.exists()
+
+
+def test_cancelled_sheet_leaves_no_temporary_rows(listed, tmp_path, monkeypatch):
+    import tempfile
+
+    streamed = tmp_path / "temp"
+    streamed.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(streamed))  # where openpyxl streams the rows
+    monkeypatch.setattr(sheet_export, "REPORT_EVERY", 2)  # reports after 0 and 2 rows
+
+    def cancel(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sheet_export.write_sheet(
+            sheet_layouts.layout_for("basic", listed), listed, tmp_path / "x.xlsx", progress=cancel
+        )
+    assert list(streamed.iterdir()) == [] and not (tmp_path / "x.xlsx").exists()
