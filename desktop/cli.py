@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         sheet.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
         sheet.add_argument("--town")
         sheet.add_argument("--database", choices=cultivation.DATABASES, help="只列出现在该培育库中的企业")
+        if name == "pdf":
+            sheet.add_argument("--subtotals", action="store_true", help="每个乡镇后加小计行")
 
     back = sub.add_parser("backup", help="备份数据库（运行中也可以）")
     back.add_argument("--out", help="备份文件（默认放在数据库旁，文件名带时间）")
@@ -250,8 +252,11 @@ def _export(args: argparse.Namespace) -> None:
             f"培育库记录 {counts[package.ENTRIES]} 条，截至{filters.year}年{filters.month}月 → {args.out}"
         )
         return
-    writer = sheet_pdf.write_pdf if args.command == "pdf" else sheet_export.write_sheet
-    count = writer(sheet_layouts.layout_for(args.sheet, filters), filters, args.out)
+    layout = sheet_layouts.layout_for(args.sheet, filters)
+    if args.command == "pdf":
+        count = sheet_pdf.write_pdf(layout, filters, args.out, subtotals=args.subtotals)
+    else:
+        count = sheet_export.write_sheet(layout, filters, args.out)
     name = sheet_layouts.SHEET_NAMES[args.sheet]
     print(f"已导出{name}：{count} 家企业，截至{filters.year}年{filters.month}月 → {args.out}")
 

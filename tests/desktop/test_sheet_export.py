@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from db.connection import close_database, open_database
 from desktop import cultivation, figures, importer, registry, sheet_export, sheet_layouts, sheet_pdf, units
@@ -115,6 +116,10 @@ def test_cli_export(listed, db_path, tmp_path, capsys):
     assert main(["--db", str(db_path), "export", "basic", "--out", str(out), "--period", "2026-10"]) == 0
     assert "3 家企业" in capsys.readouterr().out and out.exists()
     assert main(["--db", str(db_path), "export", "basic", "--out", str(out), "--town", "不存在镇"]) == 1
+    pdf = tmp_path / "basic.pdf"
+    assert main(["--db", str(db_path), "pdf", "basic", "--out", str(pdf), "--period", "2026-10", "--subtotals"]) == 0
+    text = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert "小计（巴公镇）" in text and "小计（北留镇）" in text
     open_database(str(db_path))
 
 
