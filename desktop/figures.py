@@ -66,8 +66,15 @@ def figures_of(firm_ids: Collection[int], periods: Collection[tuple[int, int]]) 
     wanted = set(periods)
     ids = sorted(firm_ids)
     found: dict[Month, MonthlyFigure] = {}
+    # narrowed in SQL to the asked years and months (not every month of every firm), exact in Python
+    years, months = sorted({y for y, _ in wanted}), sorted({m for _, m in wanted})
     for start in range(0, len(ids), _CHUNK):
-        for figure in MonthlyFigure.select().where(MonthlyFigure.firm.in_(ids[start : start + _CHUNK])):
+        query = MonthlyFigure.select().where(
+            MonthlyFigure.firm.in_(ids[start : start + _CHUNK])
+            & MonthlyFigure.year.in_(years)
+            & MonthlyFigure.month.in_(months)
+        )
+        for figure in query:
             if (figure.year, figure.month) in wanted:
                 found[(figure.firm_id, figure.year, figure.month)] = figure
     return found
