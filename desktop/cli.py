@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         sheet.add_argument("--period", type=signal_report.period_argument, help="YYYY-MM（默认最近有数据的月份）")
         sheet.add_argument("--town")
         sheet.add_argument("--database", choices=cultivation.DATABASES, help="只列出现在该培育库中的企业")
+        sheet.add_argument("--include-unreviewed", action="store_true", help="县、市：也列出未审核的企业（表头注明）")
         if name == "pdf":
             sheet.add_argument("--subtotals", action="store_true", help="每个乡镇后加小计行")
 
@@ -241,7 +242,9 @@ def _import_line(summary: importer.ImportSummary, plan: importer.ImportPlan, *, 
 def _export(args: argparse.Namespace) -> None:
     year, month = args.period or (None, None)
     filters = sheet_layouts.latest_or(year, month)
-    filters = sheet_layouts.Filters(filters.year, filters.month, args.town, args.database)
+    filters = sheet_layouts.Filters(
+        filters.year, filters.month, args.town, args.database, True if args.include_unreviewed else None
+    )
     if args.town and units.town_by_name(args.town) is None:
         raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
     if args.sheet == "package":

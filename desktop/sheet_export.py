@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.sheet_layouts import Column, Filters, Progress, SheetLayout, unit_label
+from desktop.sheet_layouts import Column, Filters, Progress, SheetLayout, footer, sign_off, unit_label, unit_line
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -37,7 +37,6 @@ _HEADER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _AMOUNT = "#,##0.0"
 _INT = "#,##0"
 _QUANTUM = Decimal("0.0001")
-FOOTER = "填报人：            审核人：            负责人：            联系电话：            填报日期：{today}"
 REPORT_EVERY = 500  # rows between progress reports
 
 
@@ -72,6 +71,7 @@ def write_rows(
 ) -> int:
     """`write_sheet` for rows already fetched (`layout.rows(filters)`); the benchmark times the two apart."""
     unit = unit_label(filters)
+    signed = sign_off(list(rows))
     book = Workbook(write_only=True)
     sheet = _CellRows(book, layout.key)
     book._add_sheet(sheet)  # what create_sheet does, with the subclass
@@ -82,7 +82,7 @@ def write_rows(
         sheet.row_dimensions[1].height = 30
         sheet.append([_cell(sheet, layout.title.format(unit=unit), font=_TITLE, alignment=_CENTRED)])
         sheet.merged_cells.add(f"A1:{last}1")
-        sheet.append([_cell(sheet, f"填报单位：{unit}      单位：万元      截至{filters.year}年{filters.month}月")])
+        sheet.append([_cell(sheet, unit_line(filters, signed))])
         sheet.merged_cells.add(f"A2:{last}2")
         sheet.row_dimensions[3].height = 45
         head = ["序号", *(c.header for c in columns)]
@@ -112,7 +112,7 @@ def write_rows(
             sums.append(_cell(sheet, value, font=_BOLD, border=_BOX, number_format=number_format))
         sheet.append(sums)
         sheet.append([])
-        sheet.append([_cell(sheet, FOOTER.format(today=(today or date.today()).strftime("%Y年%m月%d日")))])
+        sheet.append([_cell(sheet, footer(signed, today or date.today()))])
         footer_row = total + 6  # title, unit line, header, rows, 合计, a blank line
         sheet.merged_cells.add(f"A{footer_row}:{last}{footer_row}")
         book.save(out)

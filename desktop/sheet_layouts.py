@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from peewee import JOIN
 
 from db.models import Firm, IndustryChain, Unit
-from desktop import cultivation, figures, industry, signals, units
+from desktop import cultivation, figures, industry, review, signals, units
 from desktop.errors import PeiyuError
 
 
@@ -34,6 +35,14 @@ class Filters:
     month: int
     town: str | None = None
     database: str | None = None  # only firms now in this cultivation database (monthly, warnings)
+    unreviewed: bool | None = None  # list firms not yet 已审核 too; None: only at a township
+
+    def with_unreviewed(self) -> bool:
+        """Whether firms not yet reviewed are listed: a township's own rosters list its drafts;
+        a county's or city's list only what it has reviewed, unless asked."""
+        if self.unreviewed is not None:
+            return self.unreviewed
+        return units.own_unit().level == "township"
 
 
 Progress = Callable[[int, int], None]  # (rows written, rows in all); may raise to cancel
@@ -63,12 +72,16 @@ def _firm_rows(firm_ids: list[int], f: Filters) -> dict[int, dict[str, Any]]:
         )
         if f.town:
             query = query.where(Unit.name == f.town)
+        if not f.with_unreviewed():
+            query = query.where(Firm.review_status == review.APPROVED)
         for firm in query:
             town, chain = firm.town, firm.chain
             now = months.get((firm.id, f.year, f.month))
             last = months.get((firm.id, f.year - 1, 12))
             revenue = now.revenue if now else None
             out[firm.id] = {
+                "firm_id": firm.id,
+                "review_status": firm.review_status,
                 "uscc": firm.uscc,
                 "name": firm.name,
                 "town": town.name if town is not None else "",
@@ -238,3 +251,39 @@ def latest_or(year: int | None, month: int | None) -> Filters:
     if latest is None:
         raise PeiyuError("数据库中还没有月度数据，请用 --period 指定期间")
     return Filters(*latest)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """What a roster says about review: who approved its rows and when, and whether some are not."""
+
+    reviewer: str
+    reviewed_on: str  # 2026年11月20日, or "" when nothing listed was reviewed
+    unreviewed: int  # rows listed that are not 已审核
+
+    @property
+    def note(self) -> str:
+        return f"（含未审核数据 {self.unreviewed} 条）" if self.unreviewed else ""
+
+
+def sign_off(rows: list[dict[str, Any]]) -> SignOff:
+    approval = review.latest_approval([r["firm_id"] for r in rows if r.get("review_status") == review.APPROVED])
+    return SignOff(
+        approval.actor if approval else "",
+        approval.at.strftime("%Y年%m月%d日") if approval else "",
+        sum(1 for r in rows if r.get("review_status") != review.APPROVED),
+    )
+
+
+def unit_line(filters: Filters, signed: SignOff) -> str:
+    """填报单位 / 单位：万元 / 截至YYYY年M月, saying so when unreviewed rows are listed."""
+    return f"填报单位：{unit_label(filters)}      单位：万元      截至{filters.year}年{filters.month}月{signed.note}"
+
+
+def footer(signed: SignOff, today: date) -> str:
+    """The signature line; 审核人 and the date of the latest approval filled in when there is one."""
+    reviewed = f"（{signed.reviewed_on}审核）" if signed.reviewed_on else ""
+    return (
+        f"填报人：            审核人：{signed.reviewer or '            '}{reviewed}      "
+        f"负责人：            联系电话：            填报日期：{today.strftime('%Y年%m月%d日')}"
+    )

@@ -33,8 +33,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from desktop.resources import cjk_font_path
-from desktop.sheet_export import FOOTER, REPORT_EVERY
-from desktop.sheet_layouts import Filters, Progress, SheetLayout, unit_label
+from desktop.sheet_export import REPORT_EVERY
+from desktop.sheet_layouts import Filters, Progress, SheetLayout, footer, sign_off, unit_label, unit_line
 
 FONT = "WenQuanYi"
 SIZE = 8.0  # points, the table's type, and the size text is measured at
@@ -384,14 +384,15 @@ def write_rows(
         title=layout.title.format(unit=unit),
         author=unit,
     )
-    signed = FOOTER.format(today=(today or date.today()).strftime("%Y年%m月%d日")).replace(" ", "&nbsp;")
+    signed = sign_off(list(rows))
+    signature = footer(signed, today or date.today()).replace(" ", "&nbsp;")
     story = [
         Paragraph(layout.title.format(unit=unit), title),
-        Paragraph(f"填报单位：{unit}　　　单位：万元　　　截至{filters.year}年{filters.month}月", line),
+        Paragraph(unit_line(filters, signed).replace(" ", "&nbsp;"), line),
         Spacer(1, 4 * mm),
         _table(layout, table),
         Spacer(1, 8 * mm),
-        Paragraph(signed, line),
+        Paragraph(signature, line),
     ]
     doc.build(story, canvasmaker=_NumberedCanvas)
     if progress is not None:

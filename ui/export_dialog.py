@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -116,6 +117,9 @@ class ExportDialog(QDialog):
         form.addRow("截至", period_row)
         form.addRow("乡镇", self.town)
         form.addRow("培育库", self.database)
+        self.unreviewed = QCheckBox("包含未审核的记录（表头注明“含未审核数据”）")
+        self.unreviewed.setToolTip("县、市的表格默认只列已审核的企业；乡镇的表格总是列出全部")
+        form.addRow("审核", self.unreviewed)
         form.addRow("格式", self.format)
         form.addRow("保存到", path_row)
         self.result = QLabel()
@@ -168,7 +172,10 @@ class ExportDialog(QDialog):
 
     def filters(self) -> sheet_layouts.Filters:
         database = self.database.currentData() if self.database.isEnabled() else None
-        return sheet_layouts.Filters(self.year.value(), self.month.value(), chosen_town(self.town), database)
+        unreviewed = True if self.unreviewed.isChecked() else None  # None: by level (township lists all)
+        return sheet_layouts.Filters(
+            self.year.value(), self.month.value(), chosen_town(self.town), database, unreviewed
+        )
 
     def show_database_choice(self) -> None:
         narrows = self.sheet.currentData() in DATABASE_SHEETS

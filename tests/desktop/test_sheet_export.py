@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from db.connection import close_database, open_database
-from desktop import cultivation, figures, importer, registry, sheet_export, sheet_layouts, sheet_pdf, units
+from desktop import cultivation, figures, importer, registry, review, sheet_export, sheet_layouts, sheet_pdf, units
 
 D = Decimal
 
@@ -39,6 +39,7 @@ def listed(county):
         if last_year:
             figures.store(firm_id, 2025, 12, {"revenue": D(last_year)}, actor="x")
         cultivation.enter(firm_id, cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
+        review.approve_records([firm_id], [], "审核员甲", None)  # a county's rosters list reviewed firms
     return sheet_layouts.Filters(2026, 10)
 
 
@@ -89,6 +90,7 @@ def test_round_trip_through_import_is_exact(listed, tmp_path):
     assert (summary.inserted, summary.errors) == (3, [])
     for firm_id in registry.firm_ids(registry.FirmQuery()):
         cultivation.enter(firm_id, cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
+        review.approve_records([firm_id], [], "审核员甲", None)
     second = tmp_path / "second.xlsx"
     sheet_export.write_sheet(sheet_layouts.layout_for("basic", listed), listed, second, today=date(2026, 11, 5))
     values = lambda p: [[c.value for c in row] for row in openpyxl.load_workbook(p).active.iter_rows()]  # noqa: E731
@@ -170,3 +172,17 @@ def test_cancelled_sheet_leaves_no_temporary_rows(listed, tmp_path, monkeypatch)
             sheet_layouts.layout_for("basic", listed), listed, tmp_path / "x.xlsx", progress=cancel
         )
     assert list(streamed.iterdir()) == [] and not (tmp_path / "x.xlsx").exists()
+
+
+def test_county_roster_lists_reviewed_firms_and_names_the_reviewer(listed, tmp_path):
+    out = tmp_path / "basic.xlsx"
+    pending = registry.firm_ids(registry.FirmQuery(text="泽兴"))[0]
+    registry.update_firm(pending, {"remark": "县里改过"}, actor="县录入员")  # back to 待审核
+    assert sheet_export.write_sheet(sheet_layouts.layout_for("basic", listed), listed, out) == 2
+    sheet = openpyxl.load_workbook(out).active
+    lines = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert any(str(line).startswith("填报人：") and "审核人：审核员甲（" in str(line) for line in lines)
+    everything = sheet_layouts.Filters(2026, 10, unreviewed=True)
+    assert sheet_export.write_sheet(sheet_layouts.layout_for("basic", everything), everything, out) == 3
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet["A2"].value.endswith("截至2026年10月（含未审核数据 1 条）")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pypdf
 import pytest
 
-from desktop import cultivation, figures, registry, sheet_layouts, sheet_pdf
+from desktop import cultivation, figures, registry, review, sheet_layouts, sheet_pdf
 from desktop.uscc import complete as uscc_complete
 
 D = Decimal
@@ -41,6 +41,7 @@ def _firm(
     if last:
         figures.store(firm_id, 2025, 12, {"revenue": D(last)}, actor="x")
     cultivation.enter(firm_id, cultivation.BASIC_INFO, year=2026, date_in=date(2026, 1, 1), reason="", actor="x")
+    review.approve_records([firm_id], [], "审核员甲", None)  # a county's roster lists reviewed firms
 
 
 @pytest.fixture

@@ -154,8 +154,12 @@ def test_export_dialog_suggests_the_name_and_writes_the_workbook(firms, qtbot, t
     dialog.town.setCurrentText("巴公镇")
     assert dialog.path.text().endswith("泽州县巴公镇_基础信息库汇总表_202610.xlsx")
     dialog.export()
+    assert "已导出 0 家企业" in dialog.result.text()  # a county lists reviewed firms only, by default
+    dialog.unreviewed.setChecked(True)
+    dialog.export()
     assert "已导出 1 家企业" in dialog.result.text() and dialog.open_folder.isVisibleTo(dialog)
     sheet = openpyxl.load_workbook(dialog.path.text()).active
+    assert sheet["A2"].value.endswith("（含未审核数据 1 条）")
     assert sheet["C4"].value == "恒瑞化工有限公司"
     dialog.format.setCurrentIndex(1)
     assert dialog.path.text().endswith("泽州县巴公镇_基础信息库汇总表_202610.pdf")
