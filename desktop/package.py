@@ -32,7 +32,7 @@ from desktop.firm_fields import FIELDS
 from desktop.review import APPROVED
 from desktop.sheet_export import safe_text
 from desktop.sheet_layouts import Filters, Progress
-from desktop.sheet_reader import UnreadableFile, read_all, sheet_names
+from desktop.sheet_reader import has_sheet, read_all
 
 FORMAT = "培育库报送包"
 VERSION = 1
@@ -281,13 +281,7 @@ def _cell(sheet: WriteOnlyWorksheet, kind: str, value: Any) -> Any:
 # --- reading ------------------------------------------------------------------------------------
 def is_package(path: str | Path) -> bool:
     """Whether the file is a 报送包 (has the hidden information sheet), without reading its data."""
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
-    try:
-        return META_SHEET in sheet_names(path)
-    except UnreadableFile:
-        return False
+    return has_sheet(path, META_SHEET)
 
 
 def read_package(path: str | Path) -> Package:

@@ -19,7 +19,7 @@ from db.models import Firm, database_proxy
 from desktop import review, review_queue, units
 from desktop.errors import PeiyuError
 from desktop.sheet_export import safe_text
-from desktop.sheet_reader import UnreadableFile, read_all, sheet_names
+from desktop.sheet_reader import has_sheet, read_all
 
 FORMAT = "培育库退回清单"
 META_SHEET = "退回清单信息"
@@ -96,13 +96,8 @@ def write_returns(out: str | Path, *, submission: int | None = None) -> int:
 
 
 def is_returns(path: str | Path) -> bool:
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
-    try:
-        return META_SHEET in sheet_names(path)
-    except UnreadableFile:
-        return False
+    """Whether the file is a 退回清单 (has its hidden information sheet)."""
+    return has_sheet(path, META_SHEET)
 
 
 def read_returns(path: str | Path) -> list[ReturnedRow]:

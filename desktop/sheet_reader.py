@@ -107,6 +107,18 @@ def sheet_names(path: str | os.PathLike[str], *, limits: Limits | None = None) -
         return book.names()
 
 
+def has_sheet(path: str | os.PathLike[str], name: str) -> bool:
+    """Whether a workbook has a worksheet of this name (hidden ones too); False for anything unreadable.
+
+    How the app recognises its own files (报送包, 退回清单) by their hidden information sheet."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        return name in sheet_names(path)
+    except UnreadableFile:
+        return False
+
+
 def read_sheet(path: str | os.PathLike[str], sheet: str | None = None, *, limits: Limits | None = None) -> Sheet:
     """The named worksheet, or by default the first visible one with data (else any with data, else the first)."""
     with _opened(Path(path), limits or Limits()) as book:
