@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from peewee import JOIN
+from peewee import JOIN, Expression
 
 from db import audit
 from db.models import CultivationEntry, Firm, MonthlyFigure, Unit, database_proxy
@@ -50,13 +50,17 @@ def entries_of(firm_id: int) -> list[CultivationEntry]:
     )
 
 
-def _active(firm_id: int, database: str) -> CultivationEntry | None:
-    return CultivationEntry.get_or_none(
-        (CultivationEntry.firm == firm_id)
-        & (CultivationEntry.database == database)
+def now_in(database: str) -> Expression:
+    """The condition on CultivationEntry for firms now in this database (entered, not left)."""
+    return (
+        (CultivationEntry.database == database)
         & CultivationEntry.date_out.is_null()
         & CultivationEntry.deleted_at.is_null()
     )
+
+
+def _active(firm_id: int, database: str) -> CultivationEntry | None:
+    return CultivationEntry.get_or_none((CultivationEntry.firm == firm_id) & now_in(database))
 
 
 def enter(firm_id: int, database: str, *, year: int, date_in: date, reason: str, actor: str) -> CultivationEntry:
@@ -115,12 +119,7 @@ def roster(database: str, town: str | None = None) -> list[RosterLine]:
         CultivationEntry.select(CultivationEntry, Firm, Unit)
         .join(Firm)
         .join(Unit, join_type=JOIN.LEFT_OUTER, on=(Firm.town == Unit.id))
-        .where(
-            (CultivationEntry.database == database)
-            & CultivationEntry.date_out.is_null()
-            & CultivationEntry.deleted_at.is_null()
-            & Firm.deleted_at.is_null()
-        )
+        .where(now_in(database) & Firm.deleted_at.is_null())
         .order_by(Unit.sort_order, Firm.search_key)
     )
     if town:

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, ModelSelect
 
-from db.models import Firm, IndustryChain, Unit
+from db.models import CultivationEntry, Firm, IndustryChain, MonthlyFigure, Unit
 from desktop import cultivation, figures, industry, review, signals, units
 from desktop.errors import PeiyuError
 
@@ -45,6 +45,8 @@ class Filters:
         return units.own_unit().level == "township"
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
 Progress = Callable[[int, int], None]  # (rows written, rows in all); may raise to cancel
 
 
@@ -56,90 +58,135 @@ class SheetLayout:
     rows: Callable[[Filters], list[dict[str, Any]]]
 
 
-def _firm_rows(firm_ids: list[int], f: Filters) -> dict[int, dict[str, Any]]:
-    """The registry and figure columns every firm sheet shares, for these firms."""
-    if not firm_ids:
-        return {}
-    months = figures.figures_of(firm_ids, {(f.year, f.month), (f.year - 1, 12)})
-    out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(firm_ids), 500):
-        query = (
-            Firm.select(Firm, Unit, IndustryChain)
-            .join(Unit, on=(Firm.town == Unit.id), join_type=JOIN.LEFT_OUTER, attr="town")
-            .switch(Firm)
-            .join(IndustryChain, on=(Firm.chain == IndustryChain.id), join_type=JOIN.LEFT_OUTER, attr="chain")
-            .where(Firm.id.in_(firm_ids[start : start + 500]) & Firm.deleted_at.is_null())
+def _firm_query(f: Filters) -> ModelSelect[Firm]:
+    """The registry and figure columns every firm sheet shares, as one joined query (the month
+    asked and December of the year before beside each firm), filtered by township and review."""
+    now, last = MonthlyFigure.alias("now"), MonthlyFigure.alias("last")
+    query = (
+        Firm.select(
+            Firm.id,
+            Firm.review_status,
+            Firm.uscc,
+            Firm.name,
+            Unit.name,
+            Firm.industry_code,
+            IndustryChain.name,
+            Firm.legal_rep,
+            Firm.contact_person,
+            Firm.contact_phone,
+            Firm.employees,
+            last.revenue,
+            now.revenue,
+            now.output_value,
+            now.profit,
+            now.tax,
+            now.electricity,
+            now.employees,
+            Firm.production_start,
+            Firm.cadre,
+            Firm.status,
+            Firm.remark,
+            Unit.sort_order,
+            Firm.search_key,
         )
-        if f.town:
-            query = query.where(Unit.name == f.town)
-        if not f.with_unreviewed():
-            query = query.where(Firm.review_status == review.APPROVED)
-        for firm in query:
-            town, chain = firm.town, firm.chain
-            now = months.get((firm.id, f.year, f.month))
-            last = months.get((firm.id, f.year - 1, 12))
-            revenue = now.revenue if now else None
-            out[firm.id] = {
-                "firm_id": firm.id,
-                "review_status": firm.review_status,
-                "uscc": firm.uscc,
-                "name": firm.name,
-                "town": town.name if town is not None else "",
-                "industry_code": firm.industry_code or "",
-                "industry_name": industry.name_of(firm.industry_code),
-                "chain": chain.name if chain is not None else "",
-                "legal_rep": firm.legal_rep or "",
-                "contact_person": firm.contact_person or "",
-                "contact_phone": firm.contact_phone or "",
-                "employees": firm.employees,
-                "last_year": last.revenue if last else None,
-                "revenue": revenue,
-                "annualised": (revenue * 12 / f.month).quantize(Decimal("0.0001")) if revenue is not None else None,
-                "output_value": now.output_value if now else None,
-                "profit": now.profit if now else None,
-                "tax": now.tax if now else None,
-                "electricity": now.electricity if now else None,
-                "month_employees": now.employees if now else None,
-                "production_start": firm.production_start,
-                "cadre": firm.cadre or "",
-                "status": firm.status,
-                "remark": firm.remark or "",
-                "sort": (town.sort_order if town is not None else 0, firm.search_key),
-            }
+        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id))
+        .switch(Firm)
+        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id))
+        .switch(Firm)
+        .join(now, JOIN.LEFT_OUTER, on=(now.firm == Firm.id) & (now.year == f.year) & (now.month == f.month))
+        .switch(Firm)
+        .join(last, JOIN.LEFT_OUTER, on=(last.firm == Firm.id) & (last.year == f.year - 1) & (last.month == 12))
+        .switch(Firm)
+        .where(Firm.deleted_at.is_null())
+    )
+    if f.town:
+        query = query.where(Unit.name == f.town)
+    if not f.with_unreviewed():
+        query = query.where(Firm.review_status == review.APPROVED)
+    return query
+
+
+def _firm_rows(query: ModelSelect[Firm], f: Filters, *extra: str) -> dict[int, dict[str, Any]]:
+    """Each firm's row as the sheets read it, from `_firm_query` (plus `extra` columns selected
+    after the shared ones), in the query's order; a firm listed twice keeps its last line."""
+    out: dict[int, dict[str, Any]] = {}
+    per_year = Decimal(12) / f.month
+    for row in query.tuples().iterator():
+        (firm_id, status, uscc, name, town, code, chain, legal_rep, contact, phone, employees, last_year,
+         revenue, output, profit, tax, electricity, month_employees, start, cadre, firm_status, remark,
+         sort_order, search_key) = row[:24]  # fmt: skip
+        out[firm_id] = {
+            "firm_id": firm_id,
+            "review_status": status,
+            "uscc": uscc,
+            "name": name,
+            "town": town or "",
+            "industry_code": code or "",
+            "industry_name": industry.name_of(code),
+            "chain": chain or "",
+            "legal_rep": legal_rep or "",
+            "contact_person": contact or "",
+            "contact_phone": phone or "",
+            "employees": employees,
+            "last_year": last_year,
+            "revenue": revenue,
+            "annualised": (revenue * per_year).quantize(_FOUR_PLACES) if revenue is not None else None,
+            "output_value": output,
+            "profit": profit,
+            "tax": tax,
+            "electricity": electricity,
+            "month_employees": month_employees,
+            "production_start": start,
+            "cadre": cadre or "",
+            "status": firm_status,
+            "remark": remark or "",
+            "sort": (sort_order or 0, search_key),
+            **dict(zip(extra, row[24:])),
+        }
     return out
+
+
+def _in_database(query: ModelSelect[Firm], database: str) -> ModelSelect[Firm]:
+    """Only the firms now in this cultivation database."""
+    return query.where(Firm.id.in_(CultivationEntry.select(CultivationEntry.firm).where(cultivation.now_in(database))))
 
 
 def _database_rows(database: str) -> Callable[[Filters], list[dict[str, Any]]]:
     def rows(f: Filters) -> list[dict[str, Any]]:
-        lines = {line.firm_id: line for line in cultivation.roster(database, f.town)}
-        base = _firm_rows(list(lines), f)
-        for firm_id, record in base.items():
-            record["reason_in"] = lines[firm_id].reason_in
-        return sorted(base.values(), key=lambda r: r["sort"])
+        query = (
+            _firm_query(f)
+            .select_extend(CultivationEntry.reason_in)
+            .join(CultivationEntry, on=(CultivationEntry.firm == Firm.id))
+            .where(cultivation.now_in(database))
+            .order_by(Unit.sort_order, Firm.search_key, CultivationEntry.id)
+        )
+        lines = _firm_rows(query, f, "reason_in")
+        for line in lines.values():
+            line["reason_in"] = line["reason_in"] or ""
+        return sorted(lines.values(), key=lambda r: r["sort"])
 
     return rows
 
 
-def _in_database(firm_ids: list[int], f: Filters) -> list[int]:
-    if not f.database:
-        return firm_ids
-    kept = {line.firm_id for line in cultivation.roster(f.database, f.town)}
-    return [i for i in firm_ids if i in kept]
-
-
 def _warning_rows(f: Filters) -> list[dict[str, Any]]:
     found = signals.exit_warnings(f.year, f.month)
-    base = _firm_rows(_in_database(sorted({s.firm_id for s in found}), f), f)
-    out = []
-    for s in found:
-        if s.firm_id in base:
-            out.append({**base[s.firm_id], "rule": s.rule, "level": s.level, "explanation": s.explanation})
-    return out
+    ids = sorted({s.firm_id for s in found})
+    base: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        query = _firm_query(f).where(Firm.id.in_(ids[start : start + 500]))
+        base.update(_firm_rows(_in_database(query, f.database) if f.database else query, f))
+    return [
+        {**base[s.firm_id], "rule": s.rule, "level": s.level, "explanation": s.explanation}
+        for s in found
+        if s.firm_id in base
+    ]
 
 
 def _monthly_rows(f: Filters) -> list[dict[str, Any]]:
-    ids: list[int] = list(Firm.select(Firm.id).where(Firm.deleted_at.is_null()).scalars())
-    base = _firm_rows(_in_database(ids, f), f)
+    query = _firm_query(f)
+    if f.database:
+        query = _in_database(query, f.database)
+    base = _firm_rows(query, f)
     return sorted((r for r in base.values() if r["revenue"] is not None), key=lambda r: r["sort"])
 
 

@@ -7,9 +7,8 @@ beside the bare library writing the same cells.
 Uses the demo database of registry_search (100,000 firms; about 80,000 of them in 基础信息库, the
 firms the basic sheet lists), at the latest month with figures. It measures:
 
-1. the rows: `layout.rows(filters)` once, and the three reads it is made of (the 基础信息库 roster,
-   the months of those firms, the firms with township and chain), beside one plain SQL query
-   returning the same fields, for information;
+1. the rows: `layout.rows(filters)` once (one joined query plus the row dictionaries), beside
+   one plain SQL query returning the same fields, for information;
 2. xlsx, interleaved --repeat times: ours = `sheet_export.write_rows` (the writing half of
    `write_sheet`: official styling, 合计, footer, page setup, streamed) for the rows fetched in 1;
    raw = openpyxl write-only `append` of the same values (header and one list per firm, no styles).
@@ -106,7 +105,7 @@ def main() -> int:
     from reportlab.platypus import LongTable, SimpleDocTemplate
 
     from db.connection import open_database
-    from desktop import cultivation, figures, sheet_export, sheet_layouts, sheet_pdf
+    from desktop import cultivation, sheet_export, sheet_layouts, sheet_pdf
 
     database = open_database(str(args.db))
     raw_db = database.connection()
@@ -118,20 +117,12 @@ def main() -> int:
     # 1. the rows ----------------------------------------------------------------------------
     rows: list[dict[str, Any]] = []
     rows_wall, rows_cpu = once(lambda: rows.extend(layout.rows(filters)))
-    lines: list[Any] = []
-    roster_s = once(lambda: lines.extend(cultivation.roster(cultivation.BASIC_INFO)))
-    ids = [entry.firm_id for entry in lines]
-    months_s = once(lambda: figures.figures_of(ids, {(filters.year, filters.month), (filters.year - 1, 12)}))
     query = (filters.year, filters.month, cultivation.BASIC_INFO)
     sql_s = once(lambda: raw_db.execute(RAW_ROWS, query).fetchall())
     fetched = len(raw_db.execute(RAW_ROWS, query).fetchall())
     print(f"\n1. rows: {len(rows)} firms")
     print(line("", "wall s", "cpu s"))
     print(line("layout.rows(filters)", rows_wall, rows_cpu))
-    print(line("  cultivation.roster(基础信息库)", *roster_s))
-    print(line("  figures.figures_of(ids, 2 months)", *months_s))
-    rest = (rows_wall - roster_s[0] - months_s[0], rows_cpu - roster_s[1] - months_s[1])
-    print(line("  the rest: firms, townships, chains, dicts", *rest))
     print(line(f"one SQL query, same fields, {fetched} rows", *sql_s))
 
     # 2. xlsx --------------------------------------------------------------------------------

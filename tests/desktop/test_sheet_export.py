@@ -186,3 +186,36 @@ def test_county_roster_lists_reviewed_firms_and_names_the_reviewer(listed, tmp_p
     assert sheet_export.write_sheet(sheet_layouts.layout_for("basic", everything), everything, out) == 3
     sheet = openpyxl.load_workbook(out).active
     assert sheet["A2"].value.endswith("截至2026年10月（含未审核数据 1 条）")
+
+
+def test_rows_hold_each_firms_own_figures_and_only_firms_still_listed(listed):
+    """The key sheet's rows, field by field: the month asked, last December, the annualised figure,
+    the reason the firm entered; a firm that left the database, or was deleted, is not listed."""
+    ids = {r["name"]: r["firm_id"] for r in sheet_layouts.layout_for("basic", listed).rows(listed)}
+    xinhua, zexing = ids["鑫华机械有限公司"], ids["泽兴建材有限公司"]
+    figures.store(xinhua, 2026, 10, {"output_value": D("1800"), "profit": D("-12.5"), "employees": 61}, actor="x")
+    figures.store(xinhua, 2026, 9, {"revenue": D("1500")}, actor="x")  # another month: not read
+    cultivation.enter(
+        xinhua, cultivation.KEY_POOL, year=2026, date_in=date(2026, 2, 1), reason="年化超2000万", actor="x"
+    )
+    gone = cultivation.enter(
+        zexing, cultivation.KEY_POOL, year=2026, date_in=date(2026, 2, 1), reason="新投产", actor="x"
+    )
+    cultivation.leave(gone.id, date_out=date(2026, 6, 1), reason="停产", actor="x")
+    deleted = ids['=HYPERLINK("http://x")']
+    cultivation.enter(deleted, cultivation.KEY_POOL, year=2026, date_in=date(2026, 2, 1), reason="技改", actor="x")
+    registry.delete_firm(deleted, actor="x")
+
+    (row,) = sheet_layouts.layout_for("key", listed).rows(listed)
+    assert (row["name"], row["town"], row["reason_in"]) == ("鑫华机械有限公司", "巴公镇", "年化超2000万")
+    assert (row["revenue"], row["last_year"], row["annualised"]) == (D("1712.5"), D("2100.25"), D("2055.0000"))
+    assert (row["output_value"], row["profit"], row["tax"], row["month_employees"]) == (
+        D("1800"),
+        D("-12.5"),
+        D("10.05"),
+        61,
+    )
+    assert (row["industry_code"], row["contact_phone"], row["employees"]) == ("C3311", "0356-2012345", 50)
+    monthly = sheet_layouts.layout_for("monthly", listed).rows(listed)
+    assert [r["name"] for r in monthly] == ["鑫华机械有限公司", "泽兴建材有限公司"]  # township order, then name
+    assert monthly[1]["last_year"] is None and monthly[1]["profit"] is None
