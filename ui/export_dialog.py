@@ -44,7 +44,6 @@ ALL_DATABASES = "全部"
 # the sheets Filters.database narrows; 基础信息库 and 重点培育库 sheets are one database's roster already
 DATABASE_SHEETS = frozenset({"warnings", "monthly"})
 
-Writer = Callable[..., int]
 PACKAGE, PACKAGE_NAME = "package", "报送包（提交审核，给上级导入）"
 
 
@@ -121,6 +120,8 @@ class ExportDialog(QDialog):
         self.unreviewed.setToolTip("县、市的表格默认只列已审核的企业；乡镇的表格总是列出全部")
         form.addRow("审核", self.unreviewed)
         form.addRow("格式", self.format)
+        self.subtotals = QCheckBox("按乡镇加小计行")
+        form.addRow("小计", self.subtotals)
         form.addRow("保存到", path_row)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -186,8 +187,19 @@ class ExportDialog(QDialog):
             self.format.setCurrentIndex(self.format.findData(".xlsx"))
         for widget in (self.format, self.preview_button, self.print_button):
             widget.setEnabled(not sending)
+        self.show_subtotals_choice()
         self.format.setToolTip("报送包是给上级导入的 Excel 文件" if sending else "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("提交并生成报送包" if sending else "导出")
+
+    def show_subtotals_choice(self) -> None:
+        """小计 rows are a printed roster's: offered for PDF and printing, not for sheets to send."""
+        roster = self.sheet.currentData() != PACKAGE
+        self.subtotals.setEnabled(roster)
+        self.subtotals.setToolTip(
+            "PDF 名单、打印预览和打印时，每个乡镇的企业后面加一行“小计（乡镇）”；Excel 表格不加，以便上级导入"
+            if roster
+            else "报送包不含小计"
+        )
 
     def document_name(self) -> str:
         """单位_表名[_培育库]_YYYYMM, without the suffix."""
@@ -216,13 +228,15 @@ class ExportDialog(QDialog):
             self.result.setText("请先填写或选择保存到哪个文件。")
             return
         filters, key, out = self.filters(), self.sheet.currentData(), Path(self.path.text().strip())
-        writer: Writer = sheet_pdf.write_pdf if out.suffix.lower() == ".pdf" else sheet_export.write_sheet
+        roster = self._roster_writer() if out.suffix.lower() == ".pdf" else None
         self.last_out = None
         said: list[str] = []
 
         def write(part: Path, report: Any) -> int:
+            if key != PACKAGE and roster is not None:
+                return roster(part, report)
             if key != PACKAGE:
-                return writer(sheet_layouts.layout_for(key, filters), filters, part, progress=report)
+                return sheet_export.write_sheet(sheet_layouts.layout_for(key, filters), filters, part, progress=report)
             sent = package.submit_package(filters, part, actor=current_actor(), progress=report)
             said.append(sent_text(sent))
             return int(sent.meta["counts"][package.FIRMS])
@@ -268,7 +282,6 @@ class ExportDialog(QDialog):
     def _with_roster_pdf(self, busy_text: str, ready: Callable[[Path, str], None]) -> None:
         """Write the chosen sheet as the PDF roster into a temporary folder, then hand it to `ready`
         (which removes the folder when done with it)."""
-        filters, key = self.filters(), self.sheet.currentData()
         folder = tempfile.mkdtemp(prefix="peiyu-print-")
         pdf = Path(folder) / "名单.pdf"
 
@@ -280,12 +293,19 @@ class ExportDialog(QDialog):
             shutil.rmtree(folder, ignore_errors=True)
             self.result.setText("已取消。" if self._cancelling else f"未能生成打印页面：{message}")
 
-        self._run(
-            lambda report: sheet_pdf.write_pdf(sheet_layouts.layout_for(key, filters), filters, pdf, progress=report),
-            busy_text,
-            done,
-            failed,
-        )
+        write = self._roster_writer()
+        self._run(lambda report: write(pdf, report), busy_text, done, failed)
+
+    def _roster_writer(self) -> Callable[[Path, Any], int]:
+        """Writes the chosen sheet as a PDF roster; its choices are read now, on the GUI thread,
+        because the job runs on another."""
+        key, filters, subtotals = self.sheet.currentData(), self.filters(), self.subtotals.isChecked()
+
+        def write(out: Path, report: Any) -> int:
+            layout = sheet_layouts.layout_for(key, filters)
+            return sheet_pdf.write_pdf(layout, filters, out, progress=report, subtotals=subtotals)
+
+        return write
 
     def _forget_preview(self, folder: str) -> None:
         self.preview = None

@@ -259,3 +259,23 @@ def test_package_choice_submits_and_writes_a_package(demo_firms, qtbot, out_fold
     assert read.meta["reviewed_only"] and len(read.firms) == 55  # a county sends what it reviewed
     assert "只含已审核的记录，未审核的 5 家未包含" in dialog.result.text()
     assert sorted(p.name for p in out_folder.iterdir()) == [out.name]
+
+
+def test_subtotals_choice_reaches_the_pdf_and_the_preview(demo_firms, qtbot, out_folder):
+    dialog = make_dialog(qtbot, out_folder)
+    dialog.sheet.setCurrentIndex(dialog.sheet.findData("monthly"))
+    dialog.format.setCurrentIndex(dialog.format.findData(".pdf"))
+    dialog.export()
+    plain = "".join(page.extract_text() for page in PdfReader(dialog.path.text()).pages)
+    assert "小计" not in plain and "合计" in plain
+    dialog.subtotals.setChecked(True)
+    dialog.export()
+    text = "".join(page.extract_text() for page in PdfReader(dialog.path.text()).pages)
+    towns = {row["town"] for row in sheet_layouts.layout_for("monthly", PERIOD).rows(PERIOD)}
+    assert all(f"小计（{town}）" in text for town in towns) and len(towns) >= 2
+    dialog.show_preview()
+    previewed = "".join(page.extract_text() for page in PdfReader(dialog.preview.pdf_path).pages)
+    assert "小计（" in previewed
+    dialog.preview.reject()
+    dialog.sheet.setCurrentIndex(dialog.sheet.findData(export_dialog.PACKAGE))
+    assert not dialog.subtotals.isEnabled()  # a package for import carries no 小计 rows
