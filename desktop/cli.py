@@ -31,6 +31,7 @@ from desktop import (
     user_commands,
 )
 from desktop.errors import PeiyuError
+from desktop.files import write_in_place
 from desktop.session import current_actor
 
 
@@ -248,7 +249,7 @@ def _export(args: argparse.Namespace) -> None:
     if args.town and units.town_by_name(args.town) is None:
         raise PeiyuError(f"“{args.town}”不在本单位的乡镇（街道）列表中")
     if args.sheet == "package":
-        meta = package.write_package(filters, args.out)
+        meta = write_in_place(lambda part: package.write_package(filters, part), args.out)
         counts = meta["counts"]
         print(
             f"已导出报送包：企业 {counts[package.FIRMS]} 家、月度数据 {counts[package.FIGURES]} 条、"
@@ -257,9 +258,11 @@ def _export(args: argparse.Namespace) -> None:
         return
     layout = sheet_layouts.layout_for(args.sheet, filters)
     if args.command == "pdf":
-        count = sheet_pdf.write_pdf(layout, filters, args.out, subtotals=args.subtotals)
+        count = write_in_place(
+            lambda part: sheet_pdf.write_pdf(layout, filters, part, subtotals=args.subtotals), args.out
+        )
     else:
-        count = sheet_export.write_sheet(layout, filters, args.out)
+        count = write_in_place(lambda part: sheet_export.write_sheet(layout, filters, part), args.out)
     name = sheet_layouts.SHEET_NAMES[args.sheet]
     print(f"已导出{name}：{count} 家企业，截至{filters.year}年{filters.month}月 → {args.out}")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop import package, returns, review, review_queue, sheet_layouts, signal_report, units
 from desktop.errors import PeiyuError
+from desktop.files import write_in_place
 from desktop.session import current_actor
 
 COMMANDS = ("submit", "review")
@@ -66,11 +67,12 @@ def _out(args: argparse.Namespace, result: dict[str, Any], text: str) -> None:
 
 def _submit(args: argparse.Namespace) -> int:
     year, month = args.period or (None, None)
-    sent = package.submit_package(
-        sheet_layouts.latest_or(year, month),
+    filters = sheet_layouts.latest_or(year, month)
+    sent = write_in_place(
+        lambda part: package.submit_package(
+            filters, part, actor=current_actor(), include_unreviewed=args.include_unreviewed
+        ),
         args.out,
-        actor=current_actor(),
-        include_unreviewed=args.include_unreviewed,
     )
     counts, reviewed_only = sent.meta["counts"], sent.meta["reviewed_only"]
     result: dict[str, Any] = {"out": args.out, "counts": counts, "reviewed_only": reviewed_only}
@@ -138,7 +140,7 @@ def _decide(args: argparse.Namespace) -> int:
         text += f"；并入本单位数据的导入批次 {decided.batch}"
     if args.action == "return" and args.out:
         result["returns_file"] = args.out
-        result["returns_rows"] = returns.write_returns(args.out)
+        result["returns_rows"] = write_in_place(returns.write_returns, args.out)
         text += f"；退回清单 {args.out}（{result['returns_rows']} 行）"
     _out(args, result, text + "。")
     return 0

@@ -7,7 +7,6 @@ When it is done the clerk can open its folder. 打印预览 and 打印 show and 
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import cultivation, package, sheet_export, sheet_layouts, sheet_pdf, signals, units
-from desktop.errors import PeiyuError
+from desktop.files import write_in_place
 from desktop.session import current_actor
 from ui import print_preview
 from ui.choosers import chosen_town, fill_towns, show_period
@@ -56,21 +55,6 @@ def sent_text(sent: package.Sent) -> str:
     if sent.meta["reviewed_only"]:
         text += "；只含已审核的记录" + (f"，未审核的 {sent.left_out} 家未包含" if sent.left_out else "")
     return text + "。"
-
-
-def write_in_place(write: Callable[[Path], int], out: Path) -> int:
-    """Write next to `out` and move the file into place only once complete (runs in a job)."""
-    part = out.with_name(f"{out.stem}.正在导出{out.suffix}")
-    try:
-        count = write(part)
-        os.replace(part, out)
-        return count
-    except PermissionError as exc:
-        raise PeiyuError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。请关闭后再导出。") from exc
-    except OSError as exc:
-        raise PeiyuError(f"无法写入 {out}：{exc.strerror or exc}") from exc
-    finally:
-        part.unlink(missing_ok=True)
 
 
 class ExportDialog(QDialog):

@@ -14,13 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,17 +29,18 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import returns, review, review_queue, units
-from desktop.errors import PeiyuError
+from desktop.files import write_in_place
 from desktop.session import current_actor
 from ui.choosers import chosen_town, fill_towns
 from ui.jobs import JobRunner
-from ui.review_model import QUEUE_WIDTHS, RETURNED_WIDTHS, DiffModel, ItemRow, QueueModel, ReturnedModel, load_rows
+from ui.returned_firms import ReturnedFirmsBox
+from ui.review_model import QUEUE_WIDTHS, DiffModel, ItemRow, QueueModel, load_rows
+from ui.tables import list_table
 
 SEARCH_DELAY_MS = 250
 ALL_BATCHES, ALL_STATUSES, ALL_KINDS = "全部批次", "全部状态", "全部类型"
@@ -62,19 +62,6 @@ def ask_save_path(parent: QWidget, suggested: Path) -> str | None:
     """Where to save the 退回清单, or None. Tests replace this."""
     name, _ = QFileDialog.getSaveFileName(parent, "导出退回清单", str(suggested), "Excel 工作簿 (*.xlsx)")
     return name or None
-
-
-def _table(model: QAbstractItemModel, widths: tuple[int, ...]) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    return table
 
 
 def _combo(all_label: str, items: tuple[str, ...]) -> QComboBox:
@@ -122,7 +109,7 @@ class ReviewScreen(QWidget):
 
         # --- the queue
         self.model = QueueModel(self)
-        self.table = _table(self.model, QUEUE_WIDTHS)
+        self.table = list_table(self.model, QUEUE_WIDTHS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
@@ -132,7 +119,7 @@ class ReviewScreen(QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
         self.diff_model = DiffModel(self)
-        self.diff = _table(self.diff_model, (220, 300, 300, 64))
+        self.diff = list_table(self.diff_model, (220, 300, 300, 64))
         self.diff.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.diff.verticalHeader().setVisible(False)
         diff_header = self.diff.horizontalHeader()
@@ -197,19 +184,8 @@ class ReviewScreen(QWidget):
         self.queue = queue
 
         # --- a township: the firms sent back from above
-        self.returned_box = QGroupBox("上级退回的企业")
-        self.returned_note = QLabel()
-        self.returned_note.setWordWrap(True)
-        self.returned_model = ReturnedModel(self)
-        self.returned_table = _table(self.returned_model, RETURNED_WIDTHS)
-        self.returned_table.verticalHeader().setVisible(False)
-        returned_header = self.returned_table.horizontalHeader()
-        returned_header.setStretchLastSection(False)
-        returned_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # 退回理由 takes the room
-        self.returned_table.activated.connect(self._returned_activated)
-        box_layout = QVBoxLayout(self.returned_box)
-        box_layout.addWidget(self.returned_note)
-        box_layout.addWidget(self.returned_table)
+        self.returned_box = ReturnedFirmsBox()
+        self.returned_box.open_firm.connect(self.open_firm)
 
         self.sections = QSplitter(Qt.Orientation.Vertical)
         self.sections.setChildrenCollapsible(False)
@@ -270,17 +246,7 @@ class ReviewScreen(QWidget):
         self.returned_box.setVisible(township)
         self.queue.setVisible(not township or bool(found))
         if township:
-            self._fill_returned()
-
-    def _fill_returned(self) -> None:
-        self.returned_model.reload()
-        count = self.returned_model.rowCount()
-        self.returned_box.setTitle(f"上级退回的企业（{count} 家）")
-        self.returned_note.setText(
-            "以下企业被上级退回：请按“退回的项目”和“退回理由”修改（双击打开企业），改好后再次提交报送。"
-            if count
-            else "没有被上级退回的企业。"
-        )
+            self.returned_box.reload()
 
     def filters(self) -> dict[str, Any]:
         return {
@@ -496,12 +462,7 @@ class ReviewScreen(QWidget):
         self.open_folder.setVisible(False)
 
         def work() -> int:
-            try:
-                return returns.write_returns(out, submission=submission)
-            except PermissionError as exc:
-                raise PeiyuError(f"无法写入 {out}：文件可能正在 Excel 或 WPS 中打开，或没有写入权限。") from exc
-            except OSError as exc:
-                raise PeiyuError(f"无法写入 {out}：{exc.strerror or exc}") from exc
+            return write_in_place(lambda part: returns.write_returns(part, submission=submission), out)
 
         def done(count: object) -> None:
             self.last_out = out
@@ -518,9 +479,3 @@ class ReviewScreen(QWidget):
     def show_folder(self) -> None:
         if self.last_out is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_out.parent)))
-
-    # --- the township's list ---------------------------------------------------------------------
-    def _returned_activated(self) -> None:
-        index = self.returned_table.currentIndex()
-        if index.isValid():
-            self.open_firm.emit(self.returned_model.firm_id(index.row()))

@@ -343,16 +343,16 @@ def test_township_sees_the_firms_sent_back_and_why(chain, open_copy, qtbot, qtmo
     open_copy(chain.township)
     returns.apply_returns(chain.returns_file)
     screen = make_screen(qtbot)
-    qtmodeltester.check(screen.returned_model)
+    qtmodeltester.check(screen.returned_box.model)
     assert screen.returned_box.isVisibleTo(screen) and not screen.queue.isVisibleTo(screen)
-    model = screen.returned_model
+    model = screen.returned_box.model
     cells = [model.index(0, c).data() for c in range(model.columnCount())]
     assert cells[:4] == [XINHUA, "鑫华机械有限公司", "从业人员", "从业人员与社保参保人数不符，请核实"]
     assert model.rowCount() == 1 and "（1 家）" in screen.returned_box.title()
     firm_id = Firm.get(Firm.uscc == XINHUA).id
-    screen.returned_table.setCurrentIndex(model.index(0, 1))
+    screen.returned_box.table.setCurrentIndex(model.index(0, 1))
     with qtbot.waitSignal(screen.open_firm) as opened:
-        screen.returned_table.activated.emit(model.index(0, 1))
+        screen.returned_box.table.activated.emit(model.index(0, 1))
     assert opened.args == [firm_id]
 
 
