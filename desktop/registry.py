@@ -13,17 +13,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from peewee import JOIN, Select, fn
-
 from db import audit
 from db.bulk import insert_records
-from db.models import CultivationEntry, Firm, ImportBatch, IndustryChain, Unit, database_proxy
-from db.search import is_latin, may_be_code, search_columns
+from db.models import Firm, ImportBatch, IndustryChain, Unit, database_proxy
+from db.search import search_columns
 from desktop import firm_fields, review, uscc
 from desktop.errors import PeiyuError
 from desktop.firm_fields import BY_KEY, FieldError, display
+from desktop.firm_search import (  # noqa: F401 (the firm list is asked for through the registry)
+    FirmQuery,
+    count_firms,
+    firm_ids,
+    firm_select,
+    firm_texts,
+    firms_by_id,
+    first_ids,
+    search_firms,
+)
 from desktop.industry import name_of
-from desktop.lookups import Lookups, firm_ids_by, firms_with_places
+from desktop.lookups import Lookups, firm_ids_by
 from desktop.text import clean
 
 ENTITY = "firm"
@@ -348,100 +356,6 @@ def find_by_uscc(code: str, *, include_deleted: bool = False) -> Firm | None:
     if not include_deleted:
         query = query.where(Firm.deleted_at.is_null())
     return query.first()
-
-
-@dataclass(frozen=True)
-class FirmQuery:
-    """What the firm list shows: search text, filters, order, and live firms or the 回收站."""
-
-    text: str = ""
-    town: str | None = None
-    chain: str | None = None
-    status: str | None = None
-    size_class: str | None = None
-    database: str | None = None
-    deleted: bool = False
-    order_by: str = "name"
-    descending: bool = False
-
-
-# Names sort by pinyin (the search key starts with it), then by the Chinese name and the unique
-# code, which is exactly the order of the covering search index; townships and chains sort in
-# the order the unit set.
-_NAME_ORDER = (Firm.search_key, Firm.search_name, Firm.uscc)
-_JOINED_ORDER = {"town": Unit.sort_order, "chain": IndustryChain.sort_order}
-
-
-def firm_select(query: FirmQuery, *columns: Any) -> Select:
-    """The filtered, ordered select behind every firm list (GUI table, CLI, exports).
-
-    Units and chains are joined only when a filter, the order or the columns need them, so a
-    plain search stays a scan of the covering index.
-    """
-    columns = columns or (Firm,)
-    select = Firm.select(*columns)
-    if query.town or query.order_by == "town" or any(c is Unit for c in columns):
-        select = select.join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id)).switch(Firm)
-    if query.chain or query.order_by == "chain" or any(c is IndustryChain for c in columns):
-        select = select.join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id)).switch(Firm)
-    select = select.where(Firm.deleted_at.is_null(not query.deleted))
-    text = clean(query.text).lower()
-    if text:
-        column = Firm.search_key if is_latin(text) else Firm.search_name
-        condition = column.contains(text)
-        if may_be_code(text):
-            code = text.upper()
-            # a range, not LIKE 'x%', so that the comparison stays exact and index-friendly
-            condition |= (Firm.uscc >= code) & (Firm.uscc < code + "~")
-        select = select.where(condition)
-    if query.town:
-        select = select.where(Unit.name == query.town)
-    if query.chain:
-        select = select.where(IndustryChain.name == query.chain)
-    if query.status:
-        select = select.where(Firm.status == query.status)
-    if query.size_class:
-        select = select.where(Firm.size_class == query.size_class)
-    if query.database:
-        in_database = CultivationEntry.select(CultivationEntry.firm).where(
-            (CultivationEntry.database == query.database)
-            & CultivationEntry.date_out.is_null()
-            & CultivationEntry.deleted_at.is_null()
-        )
-        select = select.where(Firm.id.in_(in_database))
-    if query.order_by == "name":
-        return select.order_by(*(k.desc() if query.descending else k.asc() for k in _NAME_ORDER))
-    order_column: Any = _JOINED_ORDER.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
-    # empty values last whichever the direction, as in a spreadsheet
-    first = order_column.desc(nulls="LAST") if query.descending else order_column.asc(nulls="LAST")
-    return select.order_by(first, Firm.id.desc() if query.descending else Firm.id.asc())
-
-
-def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0) -> list[Firm]:
-    select = firm_select(query, Firm, Unit, IndustryChain)
-    if limit is not None:
-        select = select.limit(limit).offset(offset)
-    return list(select)
-
-
-def firm_ids(query: FirmQuery, *, limit: int | None = None) -> list[int]:
-    """Ordered ids of the matching firms (the first `limit` of them): what a table model holds."""
-    select = firm_select(query, Firm.id)
-    if limit is not None:
-        # in name order (the index's) SQLite stops scanning there; other orders keep a top-N sort
-        select = select.limit(limit)
-    # Straight from the cursor: peewee's row wrapping costs more than SQLite's scan here.
-    return [row[0] for row in database_proxy.execute(select)]
-
-
-def firms_by_id(ids: list[int]) -> dict[int, Firm]:
-    """The firms with these ids, townships and chains loaded in the same query (one page of a table)."""
-    return {firm.id: firm for firm in firms_with_places(ids)}
-
-
-def count_firms(query: FirmQuery = FirmQuery()) -> int:
-    # COUNT over the filtered select without its ORDER BY (peewee's .count() wraps the ordered one)
-    return int(firm_select(query, fn.COUNT(Firm.id)).order_by().scalar() or 0)
 
 
 @dataclass(frozen=True)

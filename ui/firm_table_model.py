@@ -4,14 +4,15 @@ A search fetches the number of matching firms and their first `FIRST_IDS` ids (`
 a small result in one scan, a large one without building a list of 100,000 ids per keystroke.
 The remaining ids are fetched once, the first time a row beyond them is needed (scrolling far
 down, selecting all). A page of rows is fetched from the registry the first time one of its
-cells is painted and kept in a small LRU cache, so 100,000 firms scroll without being loaded at once.
+cells is painted and kept in a small LRU cache, so 100,000 firms scroll without being loaded at once;
+a search run in the background (`fetch`) brings its first page along, so the GUI thread only paints.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -29,21 +30,44 @@ COLUMNS: tuple[tuple[str, str], ...] = tuple(
     for item in ((f.key, f.label), *((("industry_name", "行业名称"),) if f.key == "industry_code" else ()))
 )
 _NUMERIC = {"employees", "registered_capital", "first_above_scale_year"}
+_KEYS = tuple(key for key, _ in COLUMNS)
 _EMPTY = ("",) * len(COLUMNS)
+# Qt's roles as plain ints: data() is called seven times per painted cell, and comparing enum
+# members costs more than the rest of it.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC_COLUMNS = frozenset(i for i, (key, _) in enumerate(COLUMNS) if key in _NUMERIC)
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 def first_ids(query: registry.FirmQuery) -> tuple[list[int], int]:
-    """The first `FIRST_IDS` ids of the firms `query` finds, and how many it finds.
+    """The first `FIRST_IDS` ids of the firms `query` finds, and how many it finds (one scan for
+    a small result; a large one stops fetching ids there and counts the rest)."""
+    return registry.first_ids(query, FIRST_IDS)
 
-    A result up to `FIRST_IDS` firms comes whole from one scan; a larger one stops fetching ids
-    there and counts the rest (in name order the ids come straight off the search index, so the
-    first 10,000 of 100,000 cost a tenth of the scan)."""
-    ids = registry.firm_ids(query, limit=FIRST_IDS + 1)
-    if len(ids) <= FIRST_IDS:
-        return ids, len(ids)
-    return ids[:FIRST_IDS], registry.count_firms(query)
+
+@dataclass(frozen=True)
+class Result:
+    """What a search found, fetched in a background job: the first ids, the count and the texts
+    of the first page, so that showing it reads nothing more on the GUI thread."""
+
+    query: registry.FirmQuery
+    ids: list[int]
+    count: int
+    first_page: dict[int, tuple[str, ...]]
+
+
+def page_texts(ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The display texts of these firms, in COLUMNS order."""
+    return registry.firm_texts(ids, _KEYS)
+
+
+def fetch(query: registry.FirmQuery) -> Result:
+    ids, count = first_ids(query)
+    return Result(query, ids, count, page_texts(ids[:PAGE]))
 
 
 class FirmTableModel(QAbstractTableModel):
@@ -69,15 +93,26 @@ class FirmTableModel(QAbstractTableModel):
         """Show `ids`, all of `query`'s result."""
         self.set_result(query, ids, len(ids))
 
-    def set_result(self, query: registry.FirmQuery, ids: list[int], count: int) -> None:
+    def set_result(
+        self,
+        query: registry.FirmQuery,
+        ids: list[int],
+        count: int,
+        first_page: dict[int, tuple[str, ...]] | None = None,
+    ) -> None:
         """Show `query`'s `count` firms, of which `ids` are the first (from `first_ids`, e.g. in a
-        background job)."""
+        background job), with the texts of the first page if they were fetched there too."""
         self.beginResetModel()
         self._query = query
         self._count = count
         self._ids = ids
         self._pages.clear()
+        if first_page is not None:
+            self._pages[0] = first_page
         self.endResetModel()
+
+    def show(self, result: Result) -> None:
+        self.set_result(result.query, result.ids, result.count, result.first_page)
 
     def note_query(self, query: registry.FirmQuery) -> None:
         """Take `query` (e.g. a restored sort order) as the one to show, without running it yet."""
@@ -124,13 +159,7 @@ class FirmTableModel(QAbstractTableModel):
         if page is None:
             end = min((page_no + 1) * PAGE, self._count)
             ids = (self._ids if end <= len(self._ids) else self._all_ids())[page_no * PAGE : end]
-            firms = registry.firms_by_id(ids)
-            page = {}
-            for firm_id in ids:
-                if firm_id in firms:
-                    record = registry.firm_as_dict(firms[firm_id])
-                    page[firm_id] = tuple("" if record.get(key) is None else str(record[key]) for key, _ in COLUMNS)
-            self._pages[page_no] = page
+            page = self._pages[page_no] = page_texts(ids)
             if len(self._pages) > CACHED_PAGES:
                 self._pages.popitem(last=False)
         else:
@@ -149,12 +178,12 @@ class FirmTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._count:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            return self.cells(index.row())[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # the roles this model answers first, before asking anything of the index
+        if role == _DISPLAY or role == _TOOLTIP:
+            row = index.row()
+            return self.cells(row)[index.column()] if index.isValid() and 0 <= row < self._count else None
+        if role == _ALIGNMENT and index.column() in _NUMERIC_COLUMNS:
+            return _RIGHT
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -164,7 +193,7 @@ class FirmTableModel(QAbstractTableModel):
         self.loader(replace(self._query, order_by=order_by, descending=order == Qt.SortOrder.DescendingOrder))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY:  # the row numbers' width is measured on ~200 rows at each new result
             return None
         if orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None

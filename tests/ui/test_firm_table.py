@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db.search import search_columns
-from desktop import demo, registry
+from desktop import demo, firm_search, registry
 from ui.firm_table_model import COLUMNS, PAGE, FirmTableModel
 from ui.jobs import InlinePool, JobRunner
 from ui.registry_screen import SEARCH_DELAY_MS, RegistryScreen
@@ -96,7 +96,7 @@ def test_the_rest_of_the_ids_is_fetched_once_for_searching_a_firm(firms, monkeyp
 
 def test_a_small_result_comes_whole_from_one_query(firms, monkeypatch):
     counted: list[registry.FirmQuery] = []
-    monkeypatch.setattr(registry, "count_firms", lambda query=None: counted.append(query) or 0)
+    monkeypatch.setattr(firm_search, "count_firms", lambda query=None: counted.append(query) or 0)
     model = FirmTableModel()
     model.set_query(registry.FirmQuery(text="鑫华"))
     assert model.rowCount() == 1 and counted == []
@@ -104,7 +104,7 @@ def test_a_small_result_comes_whole_from_one_query(firms, monkeypatch):
 
 def test_building_the_screen_runs_no_query(firms, monkeypatch, qtbot):
     ran: list[registry.FirmQuery] = []
-    monkeypatch.setattr(registry, "firm_ids", lambda query, **kw: ran.append(query) or [])
+    monkeypatch.setattr(firm_search, "firm_ids", lambda query, **kw: ran.append(query) or [])
     screen = RegistryScreen(JobRunner(InlinePool()))
     qtbot.addWidget(screen)
     assert ran == [] and screen.model.rowCount() == 0
@@ -127,8 +127,8 @@ def test_a_restored_sort_order_is_used_by_the_first_load_not_run_on_its_own(firm
     qtbot.addWidget(first)
     first.table.sortByColumn(first.column_of("uscc"), Qt.SortOrder.DescendingOrder)
     ran: list[registry.FirmQuery] = []
-    real = registry.firm_ids
-    monkeypatch.setattr(registry, "firm_ids", lambda query, **kw: ran.append(query) or real(query, **kw))
+    real = firm_search.firm_ids
+    monkeypatch.setattr(firm_search, "firm_ids", lambda query, **kw: ran.append(query) or real(query, **kw))
     screen = RegistryScreen(JobRunner(InlinePool()))
     qtbot.addWidget(screen)
     screen.restore_header_state(first.header_state())

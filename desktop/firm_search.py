@@ -1,0 +1,246 @@
+"""Finding firms: the filtered, ordered firm list behind the GUI table, the CLI and the exports.
+
+Owns `FirmQuery` (search text, filters, order, live firms or the 回收站), the select it becomes,
+the ordered ids a table model holds, counts, and the display texts of a page of rows.
+`desktop.registry` re-exports these names, so callers keep using `registry.FirmQuery` etc.
+
+A search text matches a firm's stored search columns (`db.search`): Latin text its pinyin and
+initials, other text its name and legal representative, and a code's beginning its 统一社会信用代码.
+On SQLite a text of three or more characters that fewer than `LOOKED_UP` firms contain is
+found through the trigram index `firm_text` (migration 4) instead of by reading every firm.
+Shorter texts (a trigram index cannot look them up), very common ones (reading the index in
+name order finds the first page sooner) and PostgreSQL scan the covering search index with LIKE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from peewee import JOIN, SQL, Database, Expression, NodeList, Select, SqliteDatabase, fn
+
+from db.models import CultivationEntry, Firm, IndustryChain, Unit, database_proxy
+from db.search import is_latin, may_be_code
+from desktop.firm_fields import FIELDS, display
+from desktop.industry import name_of
+from desktop.lookups import firms_with_places
+from desktop.text import clean
+
+
+@dataclass(frozen=True)
+class FirmQuery:
+    """What the firm list shows: search text, filters, order, and live firms or the 回收站."""
+
+    text: str = ""
+    town: str | None = None
+    chain: str | None = None
+    status: str | None = None
+    size_class: str | None = None
+    database: str | None = None
+    deleted: bool = False
+    order_by: str = "name"
+    descending: bool = False
+
+    def filtered(self) -> bool:
+        """Whether anything besides the search text narrows the list."""
+        return any((self.town, self.chain, self.status, self.size_class, self.database))
+
+
+# Names sort by pinyin (the search key starts with it), then by the Chinese name and the unique
+# code, which is exactly the order of the covering search index; townships and chains sort in
+# the order the unit set.
+_NAME_ORDER = (Firm.search_key, Firm.search_name, Firm.uscc)
+_JOINED_ORDER = {"town": Unit.sort_order, "chain": IndustryChain.sort_order}
+
+TRIGRAM = 3  # FTS5's trigram index finds no text shorter than this
+LOOKED_UP = 10_000  # at most this many firms are taken from the trigram index (see the docstring)
+
+
+def _text_index(database: Database) -> bool:
+    """Whether this database has the trigram index (asked once per connection object)."""
+    known = getattr(database, "_peiyu_firm_text", None)
+    if known is None:
+        known = isinstance(database, SqliteDatabase) and database.table_exists("firm_text")
+        database._peiyu_firm_text = known  # type: ignore[attr-defined]
+    return bool(known)
+
+
+def _containing(column: Any, text: str) -> Expression:
+    """Firms whose `column` contains `text` (both lower case)."""
+    database = database_proxy.obj
+    if len(text) >= TRIGRAM and _text_index(database):
+        # quoted as an FTS5 phrase, which a trigram index matches as a plain substring
+        phrase = '"' + text.replace('"', '""') + '"'
+        found = f"SELECT rowid FROM firm_text WHERE {column.column_name} MATCH ?"
+        probe = f"SELECT count(*) FROM ({found} LIMIT {LOOKED_UP + 1})"
+        (hits,) = database.execute_sql(probe, (phrase,)).fetchone()
+        if hits <= LOOKED_UP:
+            return Firm.id.in_(SQL(f"({found})", [phrase]))
+    return column.contains(text)
+
+
+def _code_range(text: str, *, scan: bool) -> Expression | None:
+    """Firms whose code starts with `text`, if it could be the beginning of a code.
+
+    A range, not LIKE 'x%', so that the comparison stays exact and index-friendly. With `scan`
+    the code index is not used for it (SQLite's unary +): for many firms, reading the search
+    index in name order and stopping after the first page beats collecting them all by code
+    and sorting them."""
+    if not may_be_code(text):
+        return None
+    code = text.upper()
+    column: Any = Firm.uscc
+    if scan and isinstance(database_proxy.obj, SqliteDatabase):
+        column = NodeList((SQL("+"), Firm.uscc), glue="")
+    return (column >= code) & (column < code + "~")  # type: ignore[no-any-return]
+
+
+def _search_text(query: FirmQuery) -> str:
+    return clean(query.text).lower()
+
+
+def firm_select(query: FirmQuery, *columns: Any, many_codes: bool = False) -> Select:
+    """The filtered, ordered select behind every firm list (GUI table, CLI, exports).
+
+    Units and chains are joined only when a filter, the order or the columns need them, so a
+    plain search stays a scan of the covering index. `many_codes`: a text that could begin a
+    code begins many (see `_code_range`).
+    """
+    select = _where(query, *columns)
+    text = _search_text(query)
+    if text:
+        condition = _containing(Firm.search_key if is_latin(text) else Firm.search_name, text)
+        codes = _code_range(text, scan=many_codes)
+        select = select.where(condition if codes is None else condition | codes)
+    return _ordered(select, query)
+
+
+def _where(query: FirmQuery, *columns: Any) -> Select:
+    """The select with every filter but the search text, unordered."""
+    columns = columns or (Firm,)
+    select = Firm.select(*columns)
+    if query.town or query.order_by == "town" or any(c is Unit for c in columns):
+        select = select.join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id)).switch(Firm)
+    if query.chain or query.order_by == "chain" or any(c is IndustryChain for c in columns):
+        select = select.join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id)).switch(Firm)
+    select = select.where(Firm.deleted_at.is_null(not query.deleted))
+    if query.town:
+        select = select.where(Unit.name == query.town)
+    if query.chain:
+        select = select.where(IndustryChain.name == query.chain)
+    if query.status:
+        select = select.where(Firm.status == query.status)
+    if query.size_class:
+        select = select.where(Firm.size_class == query.size_class)
+    if query.database:
+        in_database = CultivationEntry.select(CultivationEntry.firm).where(
+            (CultivationEntry.database == query.database)
+            & CultivationEntry.date_out.is_null()
+            & CultivationEntry.deleted_at.is_null()
+        )
+        select = select.where(Firm.id.in_(in_database))
+    return select
+
+
+def _ordered(select: Select, query: FirmQuery) -> Select:
+    if query.order_by == "name":
+        return select.order_by(*(k.desc() if query.descending else k.asc() for k in _NAME_ORDER))
+    order_column: Any = _JOINED_ORDER.get(query.order_by) or getattr(Firm, query.order_by, Firm.name)
+    # empty values last whichever the direction, as in a spreadsheet
+    first = order_column.desc(nulls="LAST") if query.descending else order_column.asc(nulls="LAST")
+    return select.order_by(first, Firm.id.desc() if query.descending else Firm.id.asc())
+
+
+def search_firms(query: FirmQuery, *, limit: int | None = None, offset: int = 0) -> list[Firm]:
+    select = firm_select(query, Firm, Unit, IndustryChain)
+    if limit is not None:
+        select = select.limit(limit).offset(offset)
+    return list(select)
+
+
+def firm_ids(query: FirmQuery, *, limit: int | None = None, many_codes: bool = False) -> list[int]:
+    """Ordered ids of the matching firms (the first `limit` of them): what a table model holds."""
+    select = firm_select(query, Firm.id, many_codes=many_codes)
+    if limit is not None:
+        # in name order (the index's) SQLite stops scanning there; other orders keep a top-N sort
+        select = select.limit(limit)
+    # Straight from the cursor: peewee's row wrapping costs more than SQLite's scan here.
+    return [row[0] for row in database_proxy.execute(select)]
+
+
+def first_ids(query: FirmQuery, limit: int) -> tuple[list[int], int]:
+    """The first `limit` ids of the firms `query` finds, and how many it finds.
+
+    A result up to `limit` firms comes whole from one scan; a larger one stops fetching ids
+    there and counts the rest (in name order the ids come straight off the search index, so the
+    first 10,000 of 100,000 cost a tenth of the scan). A text that could begin a code is counted
+    first, which is quick, to choose how its ids are best found."""
+    if _code_range(_search_text(query), scan=False) is not None:
+        count = count_firms(query)
+        return firm_ids(query, limit=limit, many_codes=count > limit), count
+    ids = firm_ids(query, limit=limit + 1)
+    if len(ids) <= limit:
+        return ids, len(ids)
+    return ids[:limit], count_firms(query)
+
+
+def _count(select: Select) -> int:
+    return int(select.order_by().scalar() or 0)
+
+
+def count_firms(query: FirmQuery = FirmQuery()) -> int:
+    """How many firms `query` finds, counted without reading every firm where an index allows."""
+    text = _search_text(query)
+    sqlite = isinstance(database_proxy.obj, SqliteDatabase)
+    if not text and not query.filtered() and sqlite and not query.deleted:
+        # all live firms: SQLite counts a whole table from its pages, then the 回收站's few are
+        # taken away (index of migration 4), instead of testing every firm's deleted_at
+        total = _count(Firm.select(fn.COUNT(SQL("*"))))
+        return total - _count(Firm.select(fn.COUNT(SQL("*"))).where(Firm.deleted_at.is_null(False)))
+    codes = _code_range(text, scan=False)
+    if text and codes is not None:
+        # the firms with such a code, then those that only match by name or pinyin: each part
+        # counted through its own index rather than testing both conditions on every firm
+        plain = replace(query, text="")
+        containing = _containing(Firm.search_key if is_latin(text) else Firm.search_name, text)
+        by_code = _count(_where(plain, fn.COUNT(Firm.id)).where(codes))
+        return by_code + _count(_where(plain, fn.COUNT(Firm.id)).where(containing & ~codes))
+    # COUNT over the filtered select without its ORDER BY (peewee's .count() wraps the ordered one)
+    return _count(firm_select(query, fn.COUNT(Firm.id)))
+
+
+def firms_by_id(ids: list[int]) -> dict[int, Firm]:
+    """The firms with these ids, townships and chains loaded in the same query."""
+    return {firm.id: firm for firm in firms_with_places(ids)}
+
+
+# what each shown key reads: a column of the firm, or the name of its township or chain
+_COLUMNS: dict[str, Any] = {
+    **{f.key: getattr(Firm, f.key) for f in FIELDS if f.key not in ("town", "chain")},
+    "town": Unit.name,
+    "chain": IndustryChain.name,
+    "industry_name": Firm.industry_code,
+}
+
+
+def firm_texts(ids: Sequence[int], keys: Sequence[str]) -> dict[int, tuple[str, ...]]:
+    """Each firm's text for each of `keys` (catalogue field keys and "industry_name") as
+    `registry.firm_as_dict` shows it, "" when empty: the rows of one page of a table.
+
+    One query of plain tuples: building Firm objects with their township and chain cost a page
+    of 50 rows more than SQLite's own work."""
+    select = (
+        Firm.select(Firm.id, *(_COLUMNS[k] for k in keys))
+        .join(Unit, JOIN.LEFT_OUTER, on=(Firm.town == Unit.id))
+        .switch(Firm)
+        .join(IndustryChain, JOIN.LEFT_OUTER, on=(Firm.chain == IndustryChain.id))
+    )
+    out: dict[int, tuple[str, ...]] = {}
+    for start in range(0, len(ids), 500):
+        rows: Any = select.where(Firm.id.in_(list(ids[start : start + 500]))).tuples()
+        for firm_id, *values in rows:
+            out[firm_id] = tuple(
+                name_of(v) if k == "industry_name" else display(k, v) for k, v in zip(keys, values, strict=True)
+            )
+    return out
