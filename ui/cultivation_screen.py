@@ -1,11 +1,17 @@
 """培育库: the roster of each cultivation database, taking firms out with a reason, and the
-firms the figures propose for the 基础信息库, which enter when the clerk confirms."""
+firms the figures propose for the 基础信息库, which enter when the clerk confirms.
+
+Both lists are read in the background (the 基础信息库 of a county can hold 80,000 firms) and
+only the newest asked for is shown; the roster is an item model that formats the rows on
+screen only, instead of a table widget holding six items per firm.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -13,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +44,59 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+ROSTER_HEADERS = ("企业名称", "统一社会信用代码", "乡镇", "年度", "入库日期", "入库理由")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+
+
+class RosterModel(QAbstractTableModel):
+    """The firms in one cultivation database, formatted as they are painted."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.lines: list[cultivation.RosterLine] = []
+
+    def set_lines(self, lines: list[cultivation.RosterLine]) -> None:
+        self.beginResetModel()
+        self.lines = lines
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ROSTER_HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        if role != _DISPLAY or not index.isValid():
+            return None
+        line = self.lines[index.row()]
+        return (line.name, line.uscc, line.town, str(line.year), line.date_in.isoformat(), line.reason_in)[
+            index.column()
+        ]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role != _DISPLAY:
+            return None
+        return ROSTER_HEADERS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+
+
+class RosterTable(QTableView):
+    """The roster's view; `rowCount()` as a table widget has it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roster_model = RosterModel(self)
+        self.setModel(self.roster_model)
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setColumnWidth(0, 230)
+        self.setColumnWidth(1, 170)
+
+    def rowCount(self) -> int:
+        return self.roster_model.rowCount()
+
+
 class CultivationScreen(QWidget):
     changed = Signal()
     failed = Signal(str)
@@ -44,8 +104,8 @@ class CultivationScreen(QWidget):
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.lines: list[cultivation.RosterLine] = []
         self.proposals: list[cultivation.Proposal] = []
+        self._asked = {"roster": 0, "proposals": 0}  # reads started; an older one finishing late is not shown
         self.database = QComboBox()
         self.database.addItems(list(cultivation.DATABASES))
         self.town = QComboBox()
@@ -54,7 +114,7 @@ class CultivationScreen(QWidget):
         self.leave_button.clicked.connect(self.leave_selected)
         self.add_button = QPushButton("添加企业…")
         self.add_button.clicked.connect(self.add_firm)
-        self.roster = _table(["企业名称", "统一社会信用代码", "乡镇", "年度", "入库日期", "入库理由"])
+        self.roster = RosterTable()
         today = date.today()
         self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year, suffix=" 年")
         self.month = QSpinBox(minimum=1, maximum=12, value=max(1, today.month - 1), suffix=" 月")
@@ -96,25 +156,44 @@ class CultivationScreen(QWidget):
         fill_towns(self.town)
         show_period(self.year, self.month, signals.latest_period())
 
+    @property
+    def lines(self) -> list[cultivation.RosterLine]:
+        return self.roster.roster_model.lines
+
+    def _read(self, what: str, work: Any, show: Any) -> None:
+        """Run `work` in the background and `show` its result, unless a newer read of `what` started."""
+        self._asked[what] += 1
+        asked = self._asked[what]
+
+        def done(result: object) -> None:
+            if asked == self._asked[what] and result is not None:
+                show(result)
+
+        # a read overtaken by a newer one before it started is not worth doing
+        self.runner.start(lambda: work() if asked == self._asked[what] else None, done, self.failed.emit)
+
     def reload(self) -> None:
-        town = chosen_town(self.town)
-        self.lines = cultivation.roster(self.database.currentText(), town)
-        self.roster.setRowCount(len(self.lines))
-        for row, line in enumerate(self.lines):
-            cells = (line.name, line.uscc, line.town, str(line.year), line.date_in.isoformat(), line.reason_in)
-            for col, text in enumerate(cells):
-                self.roster.setItem(row, col, QTableWidgetItem(text))
-        self.count.setText(f"共 {len(self.lines)} 家")
+        database, town = self.database.currentText(), chosen_town(self.town)
+        self.count.setText("正在读取……")
+        self._read("roster", lambda: cultivation.roster(database, town), self._show_roster)
         self.reload_proposals()
 
+    def _show_roster(self, lines: list[cultivation.RosterLine]) -> None:
+        self.roster.roster_model.set_lines(lines)
+        self.count.setText(f"共 {len(lines)} 家")
+
     def reload_proposals(self) -> None:
-        self.proposals = cultivation.propose_basic(self.year.value(), self.month.value())
+        year, month = self.year.value(), self.month.value()
+        self._read("proposals", lambda: cultivation.propose_basic(year, month), self._show_proposals)
+
+    def _show_proposals(self, proposals: list[cultivation.Proposal]) -> None:
+        self.proposals = proposals
         self.proposal_table.setRowCount(len(self.proposals))
         for row, p in enumerate(self.proposals):
             for col, text in enumerate((p.name, p.uscc, p.town, p.explanation)):
                 self.proposal_table.setItem(row, col, QTableWidgetItem(text))
 
-    def _selected(self, table: QTableWidget) -> list[int]:
+    def _selected(self, table: QTableView) -> list[int]:
         return sorted({i.row() for i in table.selectionModel().selectedRows()})
 
     def _run(self, work: object) -> None:

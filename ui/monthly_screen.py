@@ -4,6 +4,9 @@ Enter moves down, Tab moves right; Ctrl+V pastes a block copied from a spreadshe
 editable columns from the current cell on; Ctrl+Z / Ctrl+Shift+Z undo and redo; Ctrl+S saves
 the whole month in one transaction (in the background). Amber warnings are confirmed with
 “确认所选提示”; red errors must be corrected before saving.
+
+A month is read in the background too (for 100,000 firms it takes a while): the grid is
+disabled and says so meanwhile, and only the newest month asked for is shown.
 """
 
 from __future__ import annotations
@@ -49,10 +52,12 @@ class EntryTable(QTableView):
 class MonthlyScreen(QWidget):
     saved = Signal()
     failed = Signal(str)
+    loaded = Signal()
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self._generation = 0  # reads started; an older one finishing late is not shown
         self.model = MonthlyModel(self)
         self.undo_stack = self.model.undo_stack
         today = date.today()
@@ -125,12 +130,35 @@ class MonthlyScreen(QWidget):
             return
         year, month = self.year.value(), self.month.value()
         town = chosen_town(self.town)
-        rows = (
-            monthly.not_reported(year, month, town)
-            if self.only_missing.isChecked()
-            else monthly.month_sheet(year, month, town)
-        )
-        self.model.load(year, month, rows)
+        read = monthly.not_reported if self.only_missing.isChecked() else monthly.month_sheet
+        self._generation += 1
+        generation = self._generation
+        # no typing into the month shown while another is read: its entries would be lost
+        self.table.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self.status.setText(f"正在读取 {year} 年 {month} 月的数据……")
+
+        def work() -> list[monthly.MonthRow] | None:
+            # a month overtaken by a newer choice before it started is not worth reading
+            return read(year, month, town) if generation == self._generation else None
+
+        def done(rows: list[monthly.MonthRow] | None) -> None:
+            if generation != self._generation or rows is None:
+                return
+            self.model.load(year, month, rows)
+            self._ready()
+            self.loaded.emit()
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._ready()
+                self.failed.emit(message)
+
+        self.runner.start(work, done, failed)
+
+    def _ready(self) -> None:
+        self.table.setEnabled(True)
+        self.save_button.setEnabled(True)
         self._update_status()
 
     @staticmethod

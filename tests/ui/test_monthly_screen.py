@@ -117,3 +117,14 @@ def test_listing_only_the_firms_not_yet_reported(screen):
     assert "未填报 2 家" in screen.status.text()
     screen.only_missing.setChecked(True)
     assert screen.model.rowCount() == 2 and all(not row.reported for row in screen.model.rows)
+
+
+def test_a_month_is_read_in_the_background_and_only_the_newest_is_shown(screen, qtbot):
+    screen.runner = JobRunner()  # the real thread pool
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.month.setValue(9)  # reads September …
+        screen.month.setValue(10)  # … then October, which is the one shown
+        assert not screen.table.isEnabled() and "正在读取" in screen.status.text()
+    qtbot.waitUntil(lambda: not screen.runner.busy, timeout=5000)
+    assert screen.table.isEnabled() and screen.model.month == 10
+    assert screen.model.rowCount() == 3 and "共 3 家" in screen.status.text()
