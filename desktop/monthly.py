@@ -46,35 +46,34 @@ class Check:
     message: str
 
 
-def _values(figure: MonthlyFigure | None) -> dict[str, Decimal | int | None]:
-    if figure is None:
-        return {}
-    return {m: getattr(figure, m) for m in (*GRID_METRICS, EMPLOYEES)}
-
-
 def month_sheet(year: int, month: int, town: str | None = None) -> list[MonthRow]:
     """The live firms (of one township, or all) with this month's and the two previous months' values."""
     if not 1 <= month <= 12:
         raise PeiyuError(f"月份应在1到12之间，当前为{month}")
     firms = (
-        Firm.select(Firm.id, Firm.uscc, Firm.name, Unit.name.alias("town_name"))
+        Firm.select(Firm.id, Firm.uscc, Firm.name, Unit.name)
         .join(Unit, on=(Firm.town == Unit.id), join_type=JOIN.LEFT_OUTER)
         .where(Firm.deleted_at.is_null())
     )
     if town:
         firms = firms.where(Unit.name == town)
-    rows = {
-        f.id: MonthRow(f.id, f.uscc, f.name, getattr(f, "town_name", "") or "")
-        for f in firms.order_by(Firm.search_key, Firm.search_name, Firm.uscc).objects()
-    }
+    # plain tuples, and the figures narrowed by a subquery rather than an IN list of every id:
+    # on 100,000 firms building model objects and binding the ids took most of half a minute
+    listed = firms.order_by(Firm.search_key, Firm.search_name, Firm.uscc).tuples().iterator()
+    rows = {firm_id: MonthRow(firm_id, uscc, name, town_name or "") for firm_id, uscc, name, town_name in listed}
     months = [m for m in (month, month - 1, month - 2) if m >= 1]
-    stored = MonthlyFigure.select().where(
-        (MonthlyFigure.year == year) & MonthlyFigure.month.in_(months) & MonthlyFigure.firm.in_(list(rows))
+    metrics = (*GRID_METRICS, EMPLOYEES)
+    stored = MonthlyFigure.select(
+        MonthlyFigure.firm, MonthlyFigure.month, *(getattr(MonthlyFigure, m) for m in metrics)
+    ).where(
+        (MonthlyFigure.year == year)
+        & MonthlyFigure.month.in_(months)
+        & MonthlyFigure.firm.in_(firms.select(Firm.id).order_by())
     )
-    for figure in stored:
-        row = rows[figure.firm_id]
-        slot = {month: row.current, month - 1: row.previous, month - 2: row.before_previous}[figure.month]
-        slot.update(_values(figure))
+    for firm_id, figure_month, *values in stored.tuples().iterator():
+        row = rows[firm_id]
+        slot = {month: row.current, month - 1: row.previous, month - 2: row.before_previous}[figure_month]
+        slot.update(zip(metrics, values))
     return list(rows.values())
 
 
