@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase, _ConnectionState
-from platformdirs import user_data_dir
 
 from db.migrations import NewerSchemaError, apply_migrations
 from db.models import database_proxy
@@ -36,7 +35,11 @@ class DatabaseUnavailable(Exception):
 
 def default_location() -> str:
     """`PEIYU_DB` if set, else peiyu.db in the user's data folder."""
-    return os.environ.get(ENV_VAR) or str(Path(user_data_dir("peiyu", appauthor=False)) / "peiyu.db")
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR]
+    from platformdirs import user_data_dir  # only here: a start with a database named skips its import
+
+    return str(Path(user_data_dir("peiyu", appauthor=False)) / "peiyu.db")
 
 
 def describe(location: str) -> str:

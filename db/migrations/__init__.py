@@ -3,6 +3,10 @@
 Each module `mNNNN_<what>.py` defines `VERSION = NNNN` and `apply(database)`. The schema
 version lives in the table `schema_version`. Scripts are frozen history: never edit one that
 has shipped; add the next number instead.
+
+Versions are read from the file names and a script is imported only to be applied: an
+up-to-date database (every start but the first after an upgrade) imports none of them, which
+spares the start-up their imports (playhouse.migrate and the frozen models, about 30 ms).
 """
 
 from __future__ import annotations
@@ -18,17 +22,24 @@ class NewerSchemaError(Exception):
     """The database was written by a newer 培育库 than this one."""
 
 
-def _scripts() -> list[ModuleType]:
-    modules = [
-        importlib.import_module(f"{__name__}.{info.name}")
+def _script_names() -> dict[int, str]:
+    """{version: module name} of every script, from the file names (nothing imported)."""
+    return {
+        int(info.name[1:5]): info.name
         for info in pkgutil.iter_modules(__path__)
         if info.name.startswith("m") and info.name[1:5].isdigit()
-    ]
-    return sorted(modules, key=lambda m: m.VERSION)
+    }
+
+
+def _script(version: int, name: str) -> ModuleType:
+    module = importlib.import_module(f"{__name__}.{name}")
+    if module.VERSION != version:
+        raise RuntimeError(f"迁移脚本 {name} 的 VERSION 是 {module.VERSION}，与文件名不符")
+    return module
 
 
 def latest_version() -> int:
-    return _scripts()[-1].VERSION
+    return max(_script_names())
 
 
 def current_version(database: Database) -> int:
@@ -47,7 +58,11 @@ def apply_migrations(database: Database, target: int | None = None) -> list[int]
         raise NewerSchemaError(
             f"该数据库由更新版本的培育库创建（结构版本 {current}，本软件支持到 {newest}），请先升级软件。"
         )
-    pending = [s for s in _scripts() if s.VERSION > current and (target is None or s.VERSION <= target)]
+    pending = [
+        _script(version, name)
+        for version, name in sorted(_script_names().items())
+        if version > current and (target is None or version <= target)
+    ]
     if not pending:
         return []
     sqlite = isinstance(database, SqliteDatabase)
