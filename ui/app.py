@@ -4,6 +4,11 @@ Opens the database given, else the last one used, else the default; a first star
 the own unit; a database that cannot be opened is explained and another may be chosen.
 When some user has a password, the login dialog comes first (cancel quits); otherwise the
 app starts signed in as the operating-system login name.
+
+Start-up order matters for the time to the first painted window: the database and domain
+modules the firm list needs are imported before PySide6 (see below), the other screens and
+dialogs only when first used, and the work the first paint does not need (status-bar counts,
+the recent-databases menu) runs once the window has painted (`MainWindow`).
 """
 
 from __future__ import annotations
@@ -12,11 +17,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+# Before PySide6: once loaded, PySide6 reads the source of every module imported after it (to
+# find users of `from __feature__ import`), about 25 ms of start-up for peewee, its drivers and
+# the domain modules below, which never use Qt. ui.main_window needs all of these.
+from db.connection import DatabaseUnavailable, default_location, open_database
+from desktop import cultivation, registry, session, units  # noqa: F401 (imported early, see above)
+
+# isort: split
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from db.connection import DatabaseUnavailable, default_location, open_database
-from desktop import units
 from ui.fonts import install_cjk_font
 from ui.login_dialog import sign_in_at_start
 from ui.main_window import MainWindow
@@ -35,14 +45,20 @@ def _open_first_database(settings: QSettings, requested: str | None) -> str | No
                 return None
 
 
+def create_application(argv: list[str]) -> QApplication:
+    """The QApplication with its names (QSettings uses them) and the bundled CJK font."""
+    app = QApplication(argv)
+    app.setApplicationName("培育库")
+    app.setOrganizationName("peiyu")
+    install_cjk_font(app)
+    return app
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peiyu", description="培育库")
     parser.add_argument("--db", help="数据库文件路径或 URL")
     args, qt_args = parser.parse_known_args(argv if argv is not None else sys.argv[1:])
-    app = QApplication([sys.argv[0], *qt_args])
-    app.setApplicationName("培育库")
-    app.setOrganizationName("peiyu")
-    install_cjk_font(app)
+    app = create_application([sys.argv[0], *qt_args])
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "peiyu", "peiyu")
     location = _open_first_database(settings, args.db)
     if location is None or not sign_in_at_start():  # a login when some user has a password

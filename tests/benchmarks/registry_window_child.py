@@ -23,13 +23,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, SignalInstance
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+ROOT = Path(__file__).resolve().parents[2]
+if __name__ == "__main__" and sys.argv[1:2] == ["app"]:
+    # The app's start-up begins as `peiyu` does, with ui.app's imports: they load the database
+    # and domain modules before PySide6 (why: ui/app.py). The bare window imports none of it.
+    sys.path.insert(0, str(ROOT))
+    import ui.app  # noqa: F401
+
+# isort: split
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, SignalInstance  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget  # noqa: E402
 
 if TYPE_CHECKING:
     from ui.registry_screen import RegistryScreen
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Watch(QObject):
@@ -109,14 +115,11 @@ def app_window(db: str, ini: str, searches: list[str]) -> dict[str, float]:
     from PySide6.QtCore import QSettings
 
     from db.connection import open_database
-    from ui.fonts import install_cjk_font
+    from ui.app import create_application
     from ui.main_window import MainWindow
 
     # what ui.app.main does, minus the dialogs and the user's own settings
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("培育库")
-    app.setOrganizationName("peiyu")
-    install_cjk_font(app)
+    _app = create_application(sys.argv[:1])
     open_database(db)
     window = MainWindow(QSettings(ini, QSettings.Format.IniFormat), db)
     screen = window.registry
