@@ -2,8 +2,7 @@
 firms the figures propose for the 基础信息库, which enter when the clerk confirms.
 
 Both lists are read in the background (the 基础信息库 of a county can hold 80,000 firms) and
-only the newest asked for is shown; the roster is an item model that formats the rows on
-screen only, instead of a table widget holding six items per firm.
+only the newest asked for is shown; both are item models that format only the rows on screen.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,9 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,70 +27,18 @@ from desktop.session import current_actor
 from ui.choosers import chosen_town, fill_towns, show_period
 from ui.jobs import JobRunner
 from ui.signals_screen import ask_text
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setColumnWidth(0, 230)
-    table.setColumnWidth(1, 170)
-    return table
-
+from ui.tables import RowsModel, list_table
 
 ROSTER_HEADERS = ("企业名称", "统一社会信用代码", "乡镇", "年度", "入库日期", "入库理由")
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+PROPOSAL_HEADERS = ("企业名称", "统一社会信用代码", "乡镇", "依据")
 
 
-class RosterModel(QAbstractTableModel):
-    """The firms in one cultivation database, formatted as they are painted."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.lines: list[cultivation.RosterLine] = []
-
-    def set_lines(self, lines: list[cultivation.RosterLine]) -> None:
-        self.beginResetModel()
-        self.lines = lines
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ROSTER_HEADERS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
-        if role != _DISPLAY or not index.isValid():
-            return None
-        line = self.lines[index.row()]
-        return (line.name, line.uscc, line.town, str(line.year), line.date_in.isoformat(), line.reason_in)[
-            index.column()
-        ]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if role != _DISPLAY:
-            return None
-        return ROSTER_HEADERS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+def _roster_cells(line: cultivation.RosterLine) -> tuple[str, ...]:
+    return (line.name, line.uscc, line.town, str(line.year), line.date_in.isoformat(), line.reason_in)
 
 
-class RosterTable(QTableView):
-    """The roster's view; `rowCount()` as a table widget has it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.roster_model = RosterModel(self)
-        self.setModel(self.roster_model)
-        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.horizontalHeader().setStretchLastSection(True)
-        self.setColumnWidth(0, 230)
-        self.setColumnWidth(1, 170)
-
-    def rowCount(self) -> int:
-        return self.roster_model.rowCount()
+def _proposal_cells(p: cultivation.Proposal) -> tuple[str, ...]:
+    return (p.name, p.uscc, p.town, p.explanation)
 
 
 class CultivationScreen(QWidget):
@@ -104,7 +48,6 @@ class CultivationScreen(QWidget):
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.proposals: list[cultivation.Proposal] = []
         self._asked = {"roster": 0, "proposals": 0}  # reads started; an older one finishing late is not shown
         self.database = QComboBox()
         self.database.addItems(list(cultivation.DATABASES))
@@ -114,11 +57,15 @@ class CultivationScreen(QWidget):
         self.leave_button.clicked.connect(self.leave_selected)
         self.add_button = QPushButton("添加企业…")
         self.add_button.clicked.connect(self.add_firm)
-        self.roster = RosterTable()
+        self.roster_model: RowsModel[cultivation.RosterLine] = RowsModel(ROSTER_HEADERS, _roster_cells, parent=self)
+        self.roster = list_table(self.roster_model, (230, 170))
         today = date.today()
         self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year, suffix=" 年")
         self.month = QSpinBox(minimum=1, maximum=12, value=max(1, today.month - 1), suffix=" 月")
-        self.proposal_table = _table(["企业名称", "统一社会信用代码", "乡镇", "依据"])
+        self.proposal_model: RowsModel[cultivation.Proposal] = RowsModel(
+            PROPOSAL_HEADERS, _proposal_cells, lambda p: p.explanation, self
+        )
+        self.proposal_table = list_table(self.proposal_model, (230, 170))
         self.accept_button = QPushButton("确认所选企业进入基础信息库")
         self.accept_button.clicked.connect(self.accept_selected)
 
@@ -135,8 +82,8 @@ class CultivationScreen(QWidget):
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         proposal_bar = QHBoxLayout()
-        for widget in (QLabel("待入库建议（按数据在500-2000万元之间）　期间"), self.year, self.month):
-            proposal_bar.addWidget(widget)
+        for part in (QLabel("待入库建议（按数据在500-2000万元之间）　期间"), self.year, self.month):
+            proposal_bar.addWidget(part)
         proposal_bar.addStretch()
         proposal_bar.addWidget(self.accept_button)
         bottom_layout.addLayout(proposal_bar)
@@ -155,10 +102,6 @@ class CultivationScreen(QWidget):
     def refresh_choices(self) -> None:
         fill_towns(self.town)
         show_period(self.year, self.month, signals.latest_period())
-
-    @property
-    def lines(self) -> list[cultivation.RosterLine]:
-        return self.roster.roster_model.lines
 
     def _read(self, what: str, work: Any, show: Any) -> None:
         """Run `work` in the background and `show` its result, unless a newer read of `what` started."""
@@ -179,7 +122,7 @@ class CultivationScreen(QWidget):
         self.reload_proposals()
 
     def _show_roster(self, lines: list[cultivation.RosterLine]) -> None:
-        self.roster.roster_model.set_lines(lines)
+        self.roster_model.set_rows(lines)
         self.count.setText(f"共 {len(lines)} 家")
 
     def reload_proposals(self) -> None:
@@ -187,14 +130,7 @@ class CultivationScreen(QWidget):
         self._read("proposals", lambda: cultivation.propose_basic(year, month), self._show_proposals)
 
     def _show_proposals(self, proposals: list[cultivation.Proposal]) -> None:
-        self.proposals = proposals
-        self.proposal_table.setRowCount(len(self.proposals))
-        for row, p in enumerate(self.proposals):
-            for col, text in enumerate((p.name, p.uscc, p.town, p.explanation)):
-                self.proposal_table.setItem(row, col, QTableWidgetItem(text))
-
-    def _selected(self, table: QTableView) -> list[int]:
-        return sorted({i.row() for i in table.selectionModel().selectedRows()})
+        self.proposal_model.set_rows(proposals)
 
     def _run(self, work: object) -> None:
         def done(_: object) -> None:
@@ -204,13 +140,13 @@ class CultivationScreen(QWidget):
         self.runner.start(work, done, self.failed.emit)  # type: ignore[arg-type]
 
     def leave_selected(self) -> None:
-        rows = self._selected(self.roster)
-        if not rows:
+        chosen = self.roster_model.selected(self.roster)
+        if not chosen:
             return
-        reason = ask_text(self, "移出培育库", f"移出 {len(rows)} 家企业的理由（必填）")
+        reason = ask_text(self, "移出培育库", f"移出 {len(chosen)} 家企业的理由（必填）")
         if reason is None:
             return
-        entries, actor, today = [self.lines[r].entry_id for r in rows], current_actor(), date.today()
+        entries, actor, today = [line.entry_id for line in chosen], current_actor(), date.today()
         self._run(lambda: cultivation.leave_many(entries, date_out=today, reason=reason, actor=actor))
 
     def add_firm(self) -> None:
@@ -230,8 +166,7 @@ class CultivationScreen(QWidget):
         self._run(lambda: cultivation.enter(firm_id, database, year=year, date_in=today, reason=reason, actor=actor))
 
     def accept_selected(self) -> None:
-        rows = self._selected(self.proposal_table)
-        reasons = {self.proposals[r].firm_id: self.proposals[r].explanation for r in rows}
+        reasons = {p.firm_id: p.explanation for p in self.proposal_model.selected(self.proposal_table)}
         year, actor, today = self.year.value(), current_actor(), date.today()
         if reasons:
             self._run(

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +24,14 @@ from desktop import cultivation, plausibility, signals
 from desktop.session import current_actor
 from ui.choosers import show_period
 from ui.jobs import JobRunner
+from ui.tables import RowsModel, list_table
 
-_HEADERS = ["企业名称", "统一社会信用代码", "乡镇", "信号", "等级", "年化（万元）", "依据"]
+_HEADERS = ("企业名称", "统一社会信用代码", "乡镇", "信号", "等级", "年化（万元）", "依据")
+
+
+def _cells(s: signals.Signal) -> tuple[str, ...]:
+    money = "" if s.annualised is None else f"{s.annualised:,.1f}"
+    return (s.name, s.uscc, s.town or "", s.rule, s.level, money, s.explanation)
 
 
 def ask_text(parent: QWidget, title: str, label: str) -> str | None:
@@ -51,18 +55,12 @@ class SignalsScreen(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.kind = kind
-        self.items: list[signals.Signal] = []
         today = date.today()
         self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year, suffix=" 年")
         self.month = QSpinBox(minimum=1, maximum=12, value=max(1, today.month - 1), suffix=" 月")
         self.count = QLabel()
-        self.table = QTableWidget(0, len(_HEADERS))
-        self.table.setHorizontalHeaderLabels(_HEADERS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((230, 170, 80, 90, 60, 100)):
-            self.table.setColumnWidth(col, width)
+        self.model: RowsModel[signals.Signal] = RowsModel(_HEADERS, _cells, lambda s: s.explanation, self)
+        self.table = list_table(self.model, (230, 170, 80, 90, 60, 100))
         bar = QHBoxLayout()
         for widget in (QLabel("期间"), self.year, self.month, self.count):
             bar.addWidget(widget)
@@ -100,26 +98,18 @@ class SignalsScreen(QWidget):
 
         def done(items: object) -> None:
             assert isinstance(items, list)
-            self.items = items
-            self._fill()
+            self._show(items)
 
         self.runner.start(lambda: compute(year, month), done, self.failed.emit)
 
-    def _fill(self) -> None:
-        self.table.setRowCount(len(self.items))
-        for row, s in enumerate(self.items):
-            money = "" if s.annualised is None else f"{s.annualised:,.1f}"
-            for col, text in enumerate((s.name, s.uscc, s.town or "", s.rule, s.level, money, s.explanation)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(s.explanation)
-                self.table.setItem(row, col, item)
-        firms = len({s.firm_id for s in self.items})
+    def _show(self, items: list[signals.Signal]) -> None:
+        self.model.set_rows(items)
+        firms = len({s.firm_id for s in items})
         what = {"candidates": "信号", "warnings": "预警", "anomalies": "异常"}[self.kind]
-        self.count.setText(f"共 {firms} 家，{len(self.items)} 条{what}")
+        self.count.setText(f"共 {firms} 家，{len(items)} 条{what}")
 
     def selected(self) -> list[signals.Signal]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.items[r] for r in rows]
+        return self.model.selected(self.table)
 
     def _run(self, work: object) -> None:
         def done(_: object) -> None:

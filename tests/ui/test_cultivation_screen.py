@@ -23,7 +23,7 @@ def test_roster_is_read_in_the_background(county, qtbot, qtmodeltester):
     screen.database.setCurrentText(cultivation.KEY_POOL)  # … the database shown
     assert screen.count.text() == "正在读取……"
     qtbot.waitUntil(lambda: not screen.runner.busy, timeout=5000)
-    assert screen.count.text() == "共 1 家" and screen.roster.rowCount() == 1
+    assert screen.count.text() == "共 1 家" and screen.roster.model().rowCount() == 1
     model = screen.roster.model()
     assert [model.index(0, c).data() for c in (0, 1, 5)] == ["恒瑞化工有限公司", "91110000600037341L", "上年500-2000万"]
     qtmodeltester.check(model)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 
 from db.models import Firm
 from desktop import cultivation, figures, registry
@@ -34,6 +35,10 @@ def firms(county):
     }
 
 
+def cell(table, row: int, column: int) -> str:
+    return table.model().index(row, column).data()
+
+
 def screen_for(qtbot, kind: str) -> SignalsScreen:
     screen = SignalsScreen(JobRunner(InlinePool()), kind=kind)
     qtbot.addWidget(screen)
@@ -42,13 +47,15 @@ def screen_for(qtbot, kind: str) -> SignalsScreen:
     return screen
 
 
-def test_candidates_with_reasons_and_moving_into_the_key_pool(firms, qtbot):
+def test_candidates_with_reasons_and_moving_into_the_key_pool(firms, qtbot, qtmodeltester):
     screen = screen_for(qtbot, "candidates")
+    qtmodeltester.check(screen.model)
     assert (screen.year.value(), screen.month.value()) == (2026, 10)
-    assert screen.table.rowCount() == 1
-    row = [screen.table.item(0, c).text() for c in range(7)]
+    assert screen.table.model().rowCount() == 1
+    row = [cell(screen.table, 0, c) for c in range(7)]
     assert row[0] == "鑫华机械有限公司" and row[3] == "已达标" and row[5] == "2,054.4"
     assert row[6] == "1-10月累计 1712.0万元，年化 2054.4万元 ≥ 2000万元"
+    assert screen.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == row[6]  # the reason on hover
     screen.table.selectRow(0)
     screen.into_key_pool()
     [line] = cultivation.roster(cultivation.KEY_POOL)
@@ -66,25 +73,25 @@ def test_manual_flag(firms, qtbot, monkeypatch):
     monkeypatch.setattr(signals_screen, "ask_text", lambda *a: "与同类企业合并后预计超过2000万")
     screen.table.selectRow(0)
     screen.add_flag()
-    rules = {screen.table.item(r, 3).text() for r in range(screen.table.rowCount())}
+    rules = {cell(screen.table, r, 3) for r in range(screen.table.model().rowCount())}
     assert "重组升规" in rules
 
 
 def test_warnings_and_clearing_with_a_note(firms, qtbot, monkeypatch):
     screen = screen_for(qtbot, "warnings")
-    names = {screen.table.item(r, 0).text() for r in range(screen.table.rowCount())}
+    names = {cell(screen.table, r, 0) for r in range(screen.table.model().rowCount())}
     assert names == {"泽兴建材有限公司"}
     failures: list[str] = []
     screen.failed.connect(failures.append)
     monkeypatch.setattr(signals_screen, "ask_text", lambda *a: "")
-    count = screen.table.rowCount()
+    count = screen.table.model().rowCount()
     screen.table.selectRow(0)
     screen.clear_selected()
-    assert failures and screen.table.rowCount() == count  # a note is required
+    assert failures and screen.table.model().rowCount() == count  # a note is required
     monkeypatch.setattr(signals_screen, "ask_text", lambda *a: "10月检修停产一月，11月已恢复")
     screen.table.selectRow(0)
     screen.clear_selected()
-    assert screen.table.rowCount() == count - 1
+    assert screen.table.model().rowCount() == count - 1
 
 
 def test_cultivation_screen_roster_proposals_and_leaving(firms, qtbot, monkeypatch):
@@ -93,16 +100,16 @@ def test_cultivation_screen_roster_proposals_and_leaving(firms, qtbot, monkeypat
     screen.refresh_choices()
     screen.database.setCurrentText(cultivation.BASIC_INFO)
     screen.reload()
-    assert screen.roster.rowCount() == 0
-    proposed = [screen.proposal_table.item(r, 0).text() for r in range(screen.proposal_table.rowCount())]
+    assert screen.roster.model().rowCount() == 0
+    proposed = [cell(screen.proposal_table, r, 0) for r in range(screen.proposal_table.model().rowCount())]
     assert proposed == ["恒瑞化工有限公司"]
     screen.proposal_table.selectRow(0)
     screen.accept_selected()
-    assert screen.roster.rowCount() == 1 and screen.proposal_table.rowCount() == 0
+    assert screen.roster.model().rowCount() == 1 and screen.proposal_table.model().rowCount() == 0
     monkeypatch.setattr("ui.cultivation_screen.ask_text", lambda *a: "企业迁出本县")
     screen.roster.selectRow(0)
     screen.leave_selected()
-    assert screen.roster.rowCount() == 0
+    assert screen.roster.model().rowCount() == 0
     assert cultivation.entries_of(firms["band"])[0].reason_out == "企业迁出本县"
 
 
@@ -119,7 +126,7 @@ def test_trend_chart_in_the_editor(firms, qtbot):
 def test_anomalies_list_the_reason(firms, qtbot):
     figures.store(firms["band"], 2026, 9, {"revenue": D("1100")}, actor="x")  # more than October's 1000
     screen = screen_for(qtbot, "anomalies")
-    reasons = [screen.table.item(r, 6).text() for r in range(screen.table.rowCount())]
+    reasons = [cell(screen.table, r, 6) for r in range(screen.table.model().rowCount())]
     assert any("1100.0" in text and "1000.0" in text for text in reasons), reasons
 
 
