@@ -3,7 +3,8 @@
 Every change to firms goes through an undoable command that runs the `desktop/` call as a
 background job, so Ctrl+Z / Ctrl+Shift+Z undo and redo saved changes (recorded in the audit
 trail like any other). Window geometry, toolbar state and table columns are remembered in
-QSettings; so are the recently opened databases.
+QSettings. Opening, switching and backing up databases, and the recent-databases menu, are in
+`ui.database_files`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QListWidget,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
     QSplitter,
@@ -26,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.connection import DatabaseUnavailable, close_database, describe, open_database
+from db.connection import describe
 from desktop import registry, units
 from desktop.session import current_actor, current_label, users_defined
+from ui.database_files import DatabaseFiles
 from ui.field_widgets import shortcuts
 from ui.jobs import InlinePool, JobRunner
 from ui.registry_screen import RegistryScreen
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from ui.import_wizard import ImportWizard
     from ui.users_dialog import UsersDialog
 
-MAX_RECENT = 8
 # (sidebar title, attribute) of each screen; all but the registry are built on first use
 SCREENS = (
     ("企业名录", "registry"),
@@ -79,7 +78,7 @@ class FirmCommand(QUndoCommand):
         self.window.run_write(self._undo)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DatabaseFiles):
     def __init__(self, settings: QSettings, location: str, pool: InlinePool | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -125,7 +124,14 @@ class MainWindow(QMainWindow):
         self.registry.edit_requested.connect(self.edit_firm)
         self.registry.failed.connect(self.show_error)
         self._restore_state()
+        # The status bar's firm count waits for the firm list's first rows: run at the same time,
+        # its query slowed the one the first painted window waits for (two cores, one GIL).
+        self.registry.loaded.connect(self._count_after_first_load)
         self.sidebar.setCurrentRow(0)  # shows and loads the registry
+        self._update_status(count=False)
+
+    def _count_after_first_load(self) -> None:
+        self.registry.loaded.disconnect(self._count_after_first_load)
         self._update_status()
 
     # --- screens built on first use ------------------------------------------------------
@@ -274,13 +280,6 @@ class MainWindow(QMainWindow):
             action.setChecked(not header.isSectionHidden(i))
             action.toggled.connect(lambda shown, i=i: header.setSectionHidden(i, not shown))
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for location in self.recent_databases():
-            action = self.recent_menu.addAction(describe(location))
-            action.triggered.connect(lambda _=False, loc=location: self.switch_database(loc))
-        self.recent_menu.setEnabled(bool(self.recent_databases()))
-
     # --- screens -------------------------------------------------------------------------------
     def current_screen(self) -> RegistryScreen:
         """The firm list on screen, or the registry when another screen is shown."""
@@ -309,10 +308,12 @@ class MainWindow(QMainWindow):
         self.current_screen().reload()
         self._update_status()
 
-    def _update_status(self) -> None:
+    def _update_status(self, *, count: bool = True) -> None:
         own = units.own_unit().name if units.is_initialised() else "尚未设置本单位"
         self.db_label.setText(f"{own}　数据库：{describe(self.location)}")
         self.user_label.setText(f"当前用户：{current_label()}")
+        if not count:
+            return
         # counted in the background: a scan of 100,000 firms, not worth holding up the window
         self._counts_asked += 1
         asked = self._counts_asked
@@ -463,27 +464,6 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def backup_database(self, target: str | None = None) -> None:
-        """Save a consistent copy of the database (the app keeps running)."""
-        from db import backup
-
-        if "://" in self.location and not self.location.startswith("sqlite:///"):
-            self.show_error("PostgreSQL 数据库请由管理员用 pg_dump 备份。")
-            return
-        database = Path(describe(self.location))
-        if target is None:
-            target, _ = QFileDialog.getSaveFileName(
-                self, "备份数据库", str(backup.default_backup_name(database)), "培育库数据库 (*.db)"
-            )
-        if not target:
-            return
-        out = Path(target)
-        self.runner.start(
-            lambda: backup.backup(database, out),
-            lambda path: self.statusBar().showMessage(f"已备份到：{path}", 10000),
-            self.show_error,
-        )
-
     def after_import(self) -> None:
         self.undo_stack.clear()  # undoing an import is done per batch (导入记录), not step by step
         for screen in self._built_screens("registry", "recycle"):
@@ -521,59 +501,6 @@ class MainWindow(QMainWindow):
         if dialog is not None:
             dialog.changed.connect(self._update_status)
         return dialog
-
-    def recent_databases(self) -> list[str]:
-        value = self.settings.value("recent_databases", [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(v) for v in items if v]
-
-    def remember_database(self, location: str) -> None:
-        recent = [location, *(r for r in self.recent_databases() if r != location)][:MAX_RECENT]
-        self.settings.setValue("recent_databases", recent)
-        self.settings.setValue("last_database", location)
-        self._fill_recent_menu()
-
-    def switch_database(self, location: str) -> bool:
-        """Open another database; on failure keep the current one and say why."""
-        if self.runner.busy:
-            self.show_error("后台任务尚未完成，请稍候再切换数据库。")
-            return False
-        previous = self.location
-        close_database()
-        try:
-            open_database(location)
-            from ui.login_dialog import sign_in_at_start
-
-            if not sign_in_at_start(self):  # the login was cancelled: back to the database before
-                raise DatabaseUnavailable("未登录，仍使用原来的数据库。")
-        except DatabaseUnavailable as exc:
-            close_database()
-            open_database(previous)
-            self.show_error(str(exc))
-            return False
-        self.location = location
-        for screen in self._built_screens("review"):
-            screen.folder = Path(describe(location)).parent
-        self.undo_stack.clear()
-        self.remember_database(location)
-        if not units.is_initialised():
-            self.open_settings(first_run=True)
-        self.reload()
-        return True
-
-    def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "打开数据库", str(Path(describe(self.location)).parent), "培育库数据库 (*.db);;所有文件 (*)"
-        )
-        if path:
-            self.switch_database(path)
-
-    def create_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "新建数据库", str(Path(describe(self.location)).parent / "培育库.db"), "培育库数据库 (*.db)"
-        )
-        if path:
-            self.switch_database(path)
 
     # --- remembered state ------------------------------------------------------------------
     def _restore_state(self) -> None:
