@@ -22,13 +22,13 @@ from collections.abc import Sequence
 # the domain modules below, which never use Qt. ui.main_window needs all of these.
 from db.connection import DatabaseUnavailable, default_location, open_database
 from desktop import cultivation, registry, session, units  # noqa: F401 (imported early, see above)
+from desktop.errors import PeiyuError
 
 # isort: split
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from ui.fonts import install_cjk_font
-from ui.login_dialog import sign_in_at_start
 from ui.main_window import MainWindow
 
 
@@ -54,6 +54,20 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def sign_in() -> bool:
+    """ui.login_dialog.sign_in_at_start, whose module (the dialog's widgets) is imported only when
+    the office has passwords: elsewhere the start signs in as the login name without it."""
+    if not session.login_required():
+        try:
+            session.sign_in_from_environment()
+            return True
+        except PeiyuError:  # a password was set meanwhile: the dialog decides
+            pass
+    from ui.login_dialog import sign_in_at_start
+
+    return sign_in_at_start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peiyu", description="培育库")
     parser.add_argument("--db", help="数据库文件路径或 URL")
@@ -61,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = create_application([sys.argv[0], *qt_args])
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "peiyu", "peiyu")
     location = _open_first_database(settings, args.db)
-    if location is None or not sign_in_at_start():  # a login when some user has a password
+    if location is None or not sign_in():  # a login when some user has a password
         return 1
     window = MainWindow(settings, location)
     window.show()
