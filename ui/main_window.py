@@ -3,8 +3,8 @@
 Every change to firms goes through an undoable command that runs the `desktop/` call as a
 background job, so Ctrl+Z / Ctrl+Shift+Z undo and redo saved changes (recorded in the audit
 trail like any other). Window geometry, toolbar state and table columns are remembered in
-QSettings. Opening, switching and backing up databases, and the recent-databases menu, are in
-`ui.database_files`.
+QSettings. The actions, menus and toolbar are in `ui.main_menus`; opening, switching and
+backing up databases, and the recent-databases menu, in `ui.database_files`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -29,8 +29,8 @@ from db.connection import describe
 from desktop import registry, units
 from desktop.session import current_actor, current_label, users_defined
 from ui.database_files import DatabaseFiles
-from ui.field_widgets import shortcuts
 from ui.jobs import InlinePool, JobRunner
+from ui.main_menus import MainMenus
 from ui.registry_screen import RegistryScreen
 
 # Imported where used: the other screens and the dialogs pull in openpyxl, reportlab and the
@@ -78,7 +78,7 @@ class FirmCommand(QUndoCommand):
         self.window.run_write(self._undo)
 
 
-class MainWindow(DatabaseFiles):
+class MainWindow(MainMenus, DatabaseFiles):
     def __init__(self, settings: QSettings, location: str, pool: InlinePool | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -201,84 +201,6 @@ class MainWindow(DatabaseFiles):
             screen.changed.connect(self._update_status)
         screen.failed.connect(self.show_error)
         return screen
-
-    # --- actions, menus, toolbar -------------------------------------------------------------
-    def _action(
-        self, text: str, slot: Callable[[], Any], *shortcuts: QKeySequence | QKeySequence.StandardKey | str
-    ) -> QAction:
-        action = QAction(text, self)
-        keys: list[QKeySequence] = []
-        for s in shortcuts:
-            keys += QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey) else [QKeySequence(s)]
-        action.setShortcuts(keys)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        self.new_action = self._action("新建企业", self.new_firm, K.New)
-        self.edit_action = self._action("编辑企业", self.edit_selected, "F2")
-        self.delete_action = self._action("删除企业", self.delete_selected, K.Delete)
-        self.restore_action = self._action("从回收站恢复", self.restore_selected)
-        self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
-        self.undo_action.setShortcuts(QKeySequence.keyBindings(K.Undo))
-        self.redo_action = self.undo_stack.createRedoAction(self, "重做")
-        self.redo_action.setShortcuts(shortcuts(K.Redo, "Ctrl+Shift+Z"))
-        self.copy_action = self._action("复制所选行", self.copy_selected, K.Copy)
-        self.find_action = self._action("查找", self.focus_search, K.Find)
-        self.save_action = self._action("保存", self.save_now, K.Save)
-        self.settings_action = self._action("本单位设置…", self.open_settings)
-        self.users_action = self._action("用户管理…", self.manage_users)
-        self.switch_user_action = self._action("切换用户…", self.switch_user, "Ctrl+Shift+L")
-        self.import_action = self._action("导入企业名录…", self.import_roster, "Ctrl+I")
-        self.export_action = self._action("导出上报表格…", self.export_sheet, "Ctrl+E")
-        self.backup_action = self._action("备份数据库…", self.backup_database)
-        self.open_action = self._action("打开数据库…", self.choose_database, K.Open)
-        self.create_db_action = self._action("新建数据库…", self.create_database)
-        self.quit_action = self._action("退出", self.close, K.Quit)
-
-        menus = self.menuBar()
-        file_menu = menus.addMenu("文件(&F)")
-        file_menu.addActions([self.create_db_action, self.open_action])
-        file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.export_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.backup_action)
-        self.recent_menu = file_menu.addMenu("最近打开的数据库")
-        file_menu.addSeparator()
-        file_menu.addActions([self.save_action, self.quit_action])
-        edit_menu = menus.addMenu("编辑(&E)")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.new_action, self.edit_action, self.delete_action, self.restore_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.copy_action, self.find_action])
-        view_menu = menus.addMenu("视图(&V)")
-        self.columns_menu = view_menu.addMenu("显示的列")
-        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
-        menus.addMenu("设置(&S)").addActions([self.settings_action, self.users_action, self.switch_user_action])
-
-        toolbar = self.addToolBar("常用")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.new_action, self.edit_action, self.delete_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.undo_action, self.redo_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.find_action, self.copy_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.import_action, self.export_action])
-        self._fill_recent_menu()
-
-    def _fill_columns_menu(self) -> None:
-        screen = self.current_screen()
-        self.columns_menu.clear()
-        header = screen.table.horizontalHeader()
-        for i in range(screen.model.columnCount()):
-            action = self.columns_menu.addAction(screen.model.headerData(i, Qt.Orientation.Horizontal))
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(i))
-            action.toggled.connect(lambda shown, i=i: header.setSectionHidden(i, not shown))
 
     # --- screens -------------------------------------------------------------------------------
     def current_screen(self) -> RegistryScreen:
