@@ -46,6 +46,9 @@ _EXCEL_ERROR = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|
 _YMD = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})(?:\s*[-/.月]\s*([0-9]{1,2})\s*日?|\s*月?)")
 _COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})?")
 _YEARS = range(1900, 2101)
+# CJK unified ideographs other than 无 (U+65E0) and 空 (U+7A7A): none is changed by folding or
+# NFC, so text holding one is never a blank marker
+_IDEOGRAPH = re.compile("[\u4e00-\u65df\u65e1-\u7a79\u7a7b-\u9fff]")
 
 
 class CellError(ValueError):
@@ -64,7 +67,11 @@ def is_empty(value: Any) -> bool:
     """True for None and for text that is blank or only a "nothing here" marker such as "-" or "无"."""
     if value is None:
         return True
-    return isinstance(value, str) and _tidy(value) in EMPTY_MARKERS
+    if not isinstance(value, str):
+        return False
+    if not value.isascii() and _IDEOGRAPH.search(value):
+        return False  # tidying keeps every CJK ideograph, and only 无 and 空 are markers: most text cells
+    return _tidy(value) in EMPTY_MARKERS
 
 
 def parse_amount(value: Any, unit: str = "万元") -> Parsed:
@@ -72,6 +79,10 @@ def parse_amount(value: Any, unit: str = "万元") -> Parsed:
     column_unit = _UNIT_ALIASES.get(unit)
     if column_unit is None:
         raise ValueError(f"unknown unit {unit!r}; expected one of {sorted(UNIT_FACTORS)}")
+    if value.__class__ is float and column_unit == "万元" and -_FLOAT_LIMIT < value < _FLOAT_LIMIT:
+        fixed = _plain_float(value)
+        if fixed is not None:
+            return Parsed(fixed)
     if is_empty(value):
         return Parsed(None)
     notes: list[str] = []
@@ -98,6 +109,25 @@ def parse_amount(value: Any, unit: str = "万元") -> Parsed:
     if fixed != amount and not _float_noise(value, fixed, UNIT_FACTORS[cell_unit]):
         notes.append(f"“{_shown(value)}”不足1元的部分已舍入，记为{fixed}万元")
     return Parsed(fixed.copy_abs() if fixed.is_zero() else fixed, _joined(notes))
+
+
+# Most amount cells are floats in 万元 with at most 4 decimals (773.7): exact as typed, nothing to
+# note. Read through their shortest repr, as `parse_amount` reads every float, without its
+# general path of contexts and checks (an import reads 400,000 of them).
+_FLOAT_LIMIT = 1e14  # below MAX_AMOUNT
+_PLACES = 4  # what db.fields.to_fixed keeps
+
+
+def _plain_float(value: float) -> Decimal | None:
+    """`value` as `parse_amount` stores it, or None when it needs the general path (exponent, >4 places)."""
+    text = repr(value)
+    if "e" in text:
+        return None
+    places = len(text) - text.index(".") - 1  # repr of a finite float always has a point or an e
+    if places > _PLACES:
+        return None
+    fixed = Decimal(text + "0" * (_PLACES - places))  # what quantizing to 4 places gives, exactly
+    return fixed.copy_abs() if fixed.is_zero() else fixed
 
 
 def parse_integer(value: Any) -> Parsed:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from db import audit
@@ -133,6 +134,64 @@ def validate(
     return checked.problems, checked.warnings
 
 
+class BulkChecks:
+    """`_check` (no code override) of many rows of one bulk call, such as an import's 100,000 rows.
+
+    Every field but the code and the name reads the same wherever it occurs (the townships and
+    chains do not change during the call), so each distinct (field, value) is parsed and looked
+    up once instead of once per row; the code and the name are checked row by row against the
+    stored firms and the rows before, exactly as `_check` checks them.
+    """
+
+    _PER_ROW = ("uscc", "name")
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self._fields: dict[tuple[str, type, object], _Checked] = {}
+
+    def check(self, raw: Mapping[str, Any], *, firm_id: int | None = None) -> _Checked:
+        """What `_check(raw, firm_id=…, uscc_override_by=None, lookups=…)` gives, or raises."""
+        per_row = _check(
+            {k: v for k, v in raw.items() if k in self._PER_ROW},
+            firm_id=firm_id,
+            uscc_override_by=None,
+            lookups=self.lookups,
+        )
+        out = _Checked(warnings=per_row.warnings)
+        for key, value in raw.items():
+            one = per_row if key in self._PER_ROW else self._field(key, value)
+            if key in one.values:
+                out.values[key] = one.values[key]
+            else:
+                out.problems[key] = one.problems[key]
+        if "uscc" in per_row.values and "uscc" in per_row.problems:  # a code read but failing its check:
+            out.problems["uscc"] = per_row.problems["uscc"]  # `_check` reports it after every field
+        return out
+
+    def validate(self, values: Mapping[str, Any], *, firm_id: int | None = None) -> tuple[dict[str, str], list[str]]:
+        """What `validate(values, firm_id=…, lookups=…)` gives."""
+        try:
+            checked = self.check(values, firm_id=firm_id)
+        except DuplicateFirm as exc:
+            return {"uscc": str(exc)}, []
+        return checked.problems, checked.warnings
+
+    def _field(self, key: str, value: Any) -> _Checked:
+        # Decimal("1.0") equals Decimal("1.00"), and 0.0 equals -0.0, but a message quotes each as
+        # typed: those are keyed by their text
+        held = str(value) if isinstance(value, (Decimal, float)) else value
+        try:
+            memo_key = (key, value.__class__, held)
+            found = self._fields.get(memo_key)
+        except TypeError:  # an unhashable value: checked on its own
+            return _check({key: value}, firm_id=None, uscc_override_by=None, lookups=self.lookups)
+        if found is None:
+            found = self._fields[memo_key] = _check(
+                {key: value}, firm_id=None, uscc_override_by=None, lookups=self.lookups
+            )
+        return found
+
+
 def firm_with_code(code: str | None, *, besides: int | None = None) -> Firm | None:
     """Another firm (live or in the 回收站) that already has this code."""
     return Lookups().firm_with_code(code, besides=besides)
@@ -161,9 +220,17 @@ def _stored(key: str, value: Any) -> tuple[str, Any]:
     return key, value
 
 
-def _check_new(values: Mapping[str, Any], uscc_override_by: str | None, lookups: Lookups | None = None) -> _Checked:
+def _check_new(
+    values: Mapping[str, Any],
+    uscc_override_by: str | None,
+    lookups: Lookups | None = None,
+    checks: BulkChecks | None = None,
+) -> _Checked:
     """`_check` for a firm to add: `uscc` and `name` are required; raises when anything is wrong."""
-    checked = _check(values, firm_id=None, uscc_override_by=uscc_override_by, lookups=lookups)
+    if checks is not None:
+        checked = checks.check(values)
+    else:
+        checked = _check(values, firm_id=None, uscc_override_by=uscc_override_by, lookups=lookups)
     for key in ("uscc", "name"):
         if checked.values.get(key) is None and key not in checked.problems:
             checked.problems[key] = "不能为空"
@@ -216,9 +283,10 @@ def create_firms(
     """
     if lookups is None:
         lookups = Lookups.prefetch([r.get("uscc") for r in rows], [r.get("name") for r in rows])
+    checks = BulkChecks(lookups)
     checked_rows, records = [], []
     for values in rows:
-        checked = _check_new(values, None, lookups)
+        checked = _check_new(values, None, checks=checks)
         attrs = _new_firm(checked, None)
         lookups.remember(attrs["uscc"], attrs["name"], attrs.get("town_id"))
         checked_rows.append(checked)

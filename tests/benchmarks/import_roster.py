@@ -16,7 +16,9 @@ belongs to that step alone:
    median of --repeat runs;
 2. the app's import, end to end: `desktop.importer.plan_import(path)` (read, find the layout,
    parse every cell, compare with the database) then `commit_import(plan, actor=…)` (store the
-   firms, their figures and the audit trail in one transaction), each phase timed and the total.
+   firms, their figures and the audit trail in one transaction), each phase timed and the total,
+   and each step of both (`timings=`): read, layout, parse, duplicates, match, USCC check digits,
+   compare; new firms, changed firms, months, batch, and the rest (the transaction's COMMIT).
 
 Peak MB is the child's VmHWM: once planned for the plan_import line, at the end for the others.
 Target: total import ≤ 2× the raw parse (wall clock; CPU seconds are printed beside it, steadier
@@ -167,13 +169,19 @@ def child_import(path: Path, db: Path) -> dict[str, Any]:
     from desktop import importer
 
     open_database(str(db))
+    plan_steps: dict[str, float] = {}
+    commit_steps: dict[str, float] = {}
     start, start_cpu = time.perf_counter(), time.process_time()
-    plan = importer.plan_import(path)
+    plan = importer.plan_import(path, timings=plan_steps)
     planned, planned_cpu = time.perf_counter(), time.process_time()
     plan_mb = peak_mb()
-    summary = importer.commit_import(plan, actor=ACTOR)
+    summary = importer.commit_import(plan, actor=ACTOR, timings=commit_steps)
     committed, committed_cpu = time.perf_counter(), time.process_time()
+    # what the steps leave out: building the plan object; the transaction's COMMIT, progress
+    plan_steps["other"] = planned - start - sum(plan_steps.values())
+    commit_steps["commit: other (transaction COMMIT, …)"] = committed - planned - sum(commit_steps.values())
     return {
+        "steps": {**plan_steps, **commit_steps},
         "plan": planned - start,
         "commit": committed - planned,
         "plan_cpu": planned_cpu - start_cpu,
@@ -257,6 +265,10 @@ def main() -> int:
         )
         for label, seconds, cpu, mb in lines:
             print(f"{label:<48}{seconds:>9.2f}{seconds / raw_s:>8.2f}{cpu:>8.2f}{mb:>9.0f}")
+        # each step's share, so that what is left above the raw parse is plain to see
+        print(f"\n{'import, step by step':<48}{'seconds':>9}{'× raw':>8}")
+        for label, seconds in ours["steps"].items():
+            print(f"  {label:<46}{seconds:>9.2f}{seconds / raw_s:>8.2f}")
         print(
             f"\nrows planned {ours['rows']} (new {ours['new']}), imported {ours['inserted']}, updated {ours['updated']}, "
             f"errors {ours['errors']}, warnings {ours['warnings']}; "

@@ -1,0 +1,144 @@
+"""The import's steps read each cell as its own: repeated values, checks made once per value, fast paths.
+
+The importer parses a column's distinct values once and the registry checks a field's distinct
+values once (`registry.BulkChecks`); these tests pin that every row still gets its own value,
+note and problem, naming its own row, and that the shortcuts answer as the general paths do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop import cells, importer, registry
+from desktop.import_parse import firm_reader, read_column
+from desktop.lookups import Lookups
+
+CODES = ["91350100M000100Y43", "91110000600037341L", "91110108551385082Q", "91140525MA0GRA1X2U"]
+
+
+def write_book(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_repeated_values_give_every_row_its_own_notes_and_errors(county, tmp_path):
+    header = ["统一社会信用代码", "企业名称", "所属乡镇", "从业人员", "2026年1-10月主营业务收入（万元）", "联系电话"]
+    path = write_book(
+        tmp_path / "repeats.xlsx",
+        [
+            header,
+            [CODES[0], "甲公司", "巴公镇", "２５９", "614.0万", "12345"],
+            [CODES[1], "乙公司", "巴公镇", "２５９", "614.0万", "12345"],
+            [CODES[2], "丙公司", "不存在镇", "２５９", "abc", "13299783882"],
+            [CODES[3], "丁公司", "不存在镇", "２５９", "abc", "13299783882"],
+        ],
+    )
+    plan = importer.plan_import(path)
+    by_row = {r.row: r for r in plan.rows}
+    for number in (2, 3, 4, 5):
+        row = by_row[number]
+        assert row.values["employees"] == 259
+        assert any(w.row == number and cells.FULLWIDTH_NOTE in w.message for w in row.warnings)
+    for number in (2, 3):
+        row = by_row[number]
+        assert row.status == "new" and row.figures == {(2026, 10): {"revenue": Decimal("614.0")}}
+        assert [w.column for w in row.warnings if "电话" in w.message] == ["F 联系电话"]
+        assert "contact_phone" not in row.values
+    for number in (4, 5):
+        row = by_row[number]
+        assert row.status == "error" and row.values["contact_phone"] == "13299783882"
+        assert [(e.row, e.column, e.value) for e in row.errors] == [
+            (number, "E 2026年1-10月主营业务收入(万元)", "abc"),
+            (number, "C 所属乡镇", "不存在镇"),
+        ]
+
+
+def test_a_column_of_unique_values_reads_like_one_of_repeats():
+    read = firm_reader("legal_rep")
+    unique = [f"人{i}" for i in range(3000)] + ["=1+1", "-", None, 12.5, " 张三 "]
+    assert read_column(read, unique) == [read(v) for v in unique]
+
+
+_equal_but_typed_apart = st.sampled_from([0.0, -0.0, 0, False, True, 1, 1.0, "1", Decimal("1.0"), Decimal("1.00")])
+
+
+@given(st.lists(st.one_of(_equal_but_typed_apart, st.sampled_from(["２５９", "259人", "-", "无", None])), max_size=40))
+def test_remembered_reads_keep_equal_values_of_other_types_apart(values):
+    for key in ("employees", "registered_capital", "remark", "founded_on", "is_chain_leader", "uscc"):
+        read = firm_reader(key)
+        assert read_column(read, values) == [read(v) for v in values]
+
+
+_field_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "uscc": st.sampled_from([*CODES, "91350100M000100Y44", "abc", "", " 91350100m000100y43"]),
+        "name": st.sampled_from(["鑫华机械有限公司", "甲公司", "", "  乙 "]),
+        "town": st.sampled_from(["巴公镇", "北留镇", "不存在镇", "", None]),
+        "chain": st.sampled_from(["钢铁", "未知链", None]),
+        "employees": st.sampled_from([259, -3, 0.0, -0.0, "12", "abc", None]),
+        "registered_capital": st.sampled_from([Decimal("-5"), Decimal("1.0"), Decimal("1.00"), 3, "x"]),
+        "founded_on": st.sampled_from([date(2019, 5, 1), "2019-05", "201905", "abc", None]),
+        "contact_phone": st.sampled_from(["13299783882", "12345", "（0356）1234567", None]),
+        "is_chain_leader": st.sampled_from([True, False, "是", "maybe", 1]),
+        "size_class": st.sampled_from(["小", "巨", None]),
+        "industry_code": st.sampled_from(["C3311", "c3311", "X9999", None]),
+        "not_a_field": st.just("x"),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_field_values, min_size=1, max_size=8), firm=st.booleans())
+def test_bulk_checks_answer_as_validate(county, rows, firm):
+    stored = registry.firm_with_code(CODES[0]) or registry.get_firm(
+        registry.create_firm({"uscc": CODES[0], "name": "鑫华机械有限公司", "town": "巴公镇"}, actor="x").firm_id
+    )
+    firm_id = stored.id if firm else None
+    lookups = Lookups.prefetch([r.get("uscc") for r in rows], [r.get("name") for r in rows])
+    checks = registry.BulkChecks(lookups)
+    for values in rows:
+        assert checks.validate(values, firm_id=firm_id) == registry.validate(values, firm_id=firm_id)
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.floats(-1e15, 1e15).map(lambda f: round(f, 2)),
+        st.integers(-(10**7), 10**7).map(lambda i: i / 10000),
+    ),
+    st.sampled_from(["万元", "元", "亿元"]),
+)
+def test_amount_fast_path_reads_floats_as_the_general_path(value, unit):
+    def general() -> object:
+        saved = cells._plain_float
+        cells._plain_float = lambda _: None
+        try:
+            return cells.parse_amount(value, unit)
+        except cells.CellError as exc:
+            return str(exc)
+        finally:
+            cells._plain_float = saved
+
+    try:
+        fast: object = cells.parse_amount(value, unit)
+    except cells.CellError as exc:
+        fast = str(exc)
+    slow = general()
+    assert fast == slow
+    if isinstance(fast, cells.Parsed) and isinstance(slow, cells.Parsed):
+        assert str(fast.value) == str(slow.value)  # the same places, not only the same number
+
+
+@given(st.text(alphabet=st.sampled_from(list("无空-—–－/／ \u3000\u200b\ufeff\u0301张三a1\uf900\ufa70")), max_size=6))
+def test_blank_markers_are_found_as_by_tidying(text):
+    assert cells.is_empty(text) == (cells._tidy(text) in cells.EMPTY_MARKERS)
