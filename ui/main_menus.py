@@ -13,18 +13,27 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from ui.field_widgets import shortcuts
+Key = QKeySequence | QKeySequence.StandardKey | str
+
+
+def keys(*shortcuts: Key) -> list[QKeySequence]:
+    """The key sequences of `shortcuts`, a standard key as the platform binds it, each once (an
+    action given the same sequence twice reports it as ambiguous instead of triggering)."""
+    found: list[QKeySequence] = []
+    for shortcut in shortcuts:
+        bound = (
+            QKeySequence.keyBindings(shortcut)
+            if isinstance(shortcut, QKeySequence.StandardKey)
+            else [QKeySequence(shortcut)]
+        )
+        found += [k for k in bound if k not in found]
+    return found
 
 
 class MainMenus(QMainWindow):
-    def _action(
-        self, text: str, slot: Callable[[], Any], *shortcuts: QKeySequence | QKeySequence.StandardKey | str
-    ) -> QAction:
+    def _action(self, text: str, slot: Callable[[], Any], *shortcuts: Key) -> QAction:
         action = QAction(text, self)
-        keys: list[QKeySequence] = []
-        for s in shortcuts:
-            keys += QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey) else [QKeySequence(s)]
-        action.setShortcuts(keys)
+        action.setShortcuts(keys(*shortcuts))
         action.triggered.connect(slot)
         return action
 
@@ -35,9 +44,9 @@ class MainMenus(QMainWindow):
         self.delete_action = self._action("删除企业", self.delete_selected, K.Delete)
         self.restore_action = self._action("从回收站恢复", self.restore_selected)
         self.undo_action = self.undo_stack.createUndoAction(self, "撤销")
-        self.undo_action.setShortcuts(QKeySequence.keyBindings(K.Undo))
+        self.undo_action.setShortcuts(keys(K.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "重做")
-        self.redo_action.setShortcuts(shortcuts(K.Redo, "Ctrl+Shift+Z"))
+        self.redo_action.setShortcuts(keys(K.Redo, "Ctrl+Shift+Z"))  # Ctrl+Shift+Z on every platform
         self.copy_action = self._action("复制所选行", self.copy_selected, K.Copy)
         self.find_action = self._action("查找", self.focus_search, K.Find)
         self.save_action = self._action("保存", self.save_now, K.Save)

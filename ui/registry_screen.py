@@ -55,6 +55,9 @@ class RegistryScreen(QWidget):
         self.database = self._combo(DATABASES)
         self.size = self._combo(SIZE_CLASSES)
         self.count_label = QLabel()
+        # As wide as a count of millions from the start: a count growing or shrinking with each
+        # search no longer resizes the search box and repaints the whole filter row.
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance("共 0,000,000 家"))
         self.restore_button = QPushButton("恢复所选企业")
         self.restore_button.setVisible(deleted)
 
