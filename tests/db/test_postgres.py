@@ -45,3 +45,20 @@ def test_registry_flow_on_postgres(pg):
     summary = demo.generate(30, seed=4, today=date(2026, 11, 21))
     assert MonthlyFigure.select().count() == summary.figures
     assert registry.count_firms(registry.FirmQuery(town="北留镇")) > 0
+
+
+def test_sheets_and_screens_read_the_same_on_postgres(pg, tmp_path):
+    """The joined sheet query, the month grid and the rosters, which run hand-shaped SQL."""
+    from desktop import cultivation, monthly, sheet_export, sheet_layouts
+
+    units.init_unit("泽州县", "140525", "county", [units.SubUnitSpec("巴公镇"), units.SubUnitSpec("北留镇")], [])
+    demo.generate(40, seed=5, today=date(2026, 11, 21))
+    period = sheet_layouts.Filters(2026, 10, unreviewed=True)
+    listed = sheet_layouts.layout_for("monthly", period).rows(period)
+    reported = MonthlyFigure.select().where((MonthlyFigure.year == 2026) & (MonthlyFigure.month == 10)).count()
+    assert len(listed) == reported > 0
+    assert all(isinstance(r["revenue"], Decimal) for r in listed)
+    assert sum(r.reported for r in monthly.month_sheet(2026, 10)) == reported
+    roster = cultivation.roster(cultivation.BASIC_INFO)
+    basic = sheet_layouts.layout_for("basic", period)
+    assert sheet_export.write_sheet(basic, period, tmp_path / "basic.xlsx") == len(roster) > 0
