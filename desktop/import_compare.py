@@ -9,7 +9,7 @@ checks of a field's value are made once per distinct value (`registry.BulkChecks
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from db.models import MonthlyFigure
@@ -35,10 +35,8 @@ def compare_rows(
     """Check parsed rows as the registry would and work out each one's status and changes."""
     with timed(timings, "match (stored firms and months)"):
         known = _Known.fetch(layout, rows, towns, chains)
-    with timed(timings, "uscc check digits"):
-        known.code_checks = {code: uscc.check(code) for r in rows if (code := r.values.get("uscc"))}
     total = len(rows)
-    with timed(timings, "compare (checks, diff)"):
+    with timed(timings, "compare (USCC check digits, registry checks, diff)"):
         for done, row in enumerate(rows, start=1):
             if row.status != "skipped":
                 _compare(row, known)
@@ -60,7 +58,6 @@ class _Known:
     figures: dict[figures.Month, MonthlyFigure]  # stored months of those firms in the file's periods
     industry_names: list[tuple[int, str]]  # (index, "F 行业名称") of columns naming the industry
     official: dict[str, str]  # industry code → its official name, as looked up so far
-    code_checks: dict[str, uscc.UsccCheck] = field(default_factory=dict)  # each code of the file, checked once
 
     @classmethod
     def fetch(cls, layout: Layout, rows: list[PlannedRow], towns: set[str], chains: set[str]) -> _Known:
@@ -105,7 +102,7 @@ def _compare(row: PlannedRow, known: _Known) -> None:
         row.values.pop("chain")
     code = row.values.get("uscc")
     if code:
-        check = known.code_checks.get(code) or uscc.check(code)
+        check = uscc.check(code)  # remembered for the registry's checks of this row just below
         if not check.ok:
             row.errors.append(Issue(row.row, column_of["uscc"], code, check.message))
         existing = known.lookups.firm_coded(code)

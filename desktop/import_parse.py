@@ -169,47 +169,63 @@ def _period_column(layout: Layout) -> ColumnMap | None:
 
 
 def parse_rows(layout: Layout, sheet_rows: list[list[object]]) -> list[PlannedRow]:
-    """The layout's data rows as planned rows: values and figures read, problems noted; nothing compared yet."""
+    """The layout's data rows as planned rows: values and figures read, problems noted; nothing compared yet.
+
+    Filled a column at a time; each row's problems still come in its columns' order, the row's
+    period (monthly files) first."""
     rows = [sheet_rows[index] for index in layout.data_rows]
-    columns = _columns(layout, rows)
+    planned_rows = [PlannedRow(index + 1, list(row)) for index, row in zip(layout.data_rows, rows, strict=True)]
+    periods: list[tuple[int, int] | None] = [None] * len(rows)
     period_column = _period_column(layout)
-    periods: list[_Outcome] = []
     if period_column is not None:
         index = period_column.index
-        periods = read_column(_period_reader, [row[index] if index < len(row) else None for row in rows])
-    planned_rows = []
-    for n, (index, row_cells) in enumerate(zip(layout.data_rows, rows, strict=True)):
-        number = index + 1
-        planned = PlannedRow(number, list(row_cells))
-        errors, warnings = planned.errors, planned.warnings
-        period: tuple[int, int] | None = None
-        if period_column is not None:
-            period = _row_period(planned, period_column, periods[n])
-        values, figures = planned.values, planned.figures
-        for column in columns:
-            outcome = column.outcomes[n]
-            if outcome is None:
-                continue
-            if outcome.__class__ is _Refused:
-                assert isinstance(outcome, _Refused)
-                value = shown(row_cells[column.index])
-                if column.rejects:
-                    errors.append(Issue(number, column.label, value, outcome.message))
-                else:
-                    warnings.append(Issue(number, column.label, value, f"{outcome.message}，该项未导入"))
-                continue
-            assert isinstance(outcome, cells.Parsed)
-            if column.figure:
-                when = column.when or period
-                if when is None:
-                    continue  # the row's period is missing: already reported
-                figures.setdefault(when, {})[column.key] = outcome.value
-            else:
-                values[column.key] = outcome.value
-            if outcome.note:
-                warnings.append(Issue(number, column.label, shown(row_cells[column.index]), outcome.note))
-        planned_rows.append(planned)
+        outcomes = read_column(_period_reader, [row[index] if index < len(row) else None for row in rows])
+        periods = [_row_period(p, period_column, o) for p, o in zip(planned_rows, outcomes, strict=True)]
+    for column in _columns(layout, rows):
+        if column.figure:
+            _fill_figures(column, planned_rows, periods)
+        else:
+            _fill_values(column, planned_rows)
     return planned_rows
+
+
+def _fill_values(column: _Column, planned_rows: list[PlannedRow]) -> None:
+    key, label, index = column.key, column.label, column.index
+    for planned, outcome in zip(planned_rows, column.outcomes, strict=True):
+        if outcome is None:
+            continue
+        if type(outcome) is _Refused:
+            _refused(planned, column, outcome)
+            continue
+        assert type(outcome) is cells.Parsed
+        planned.values[key] = outcome.value
+        if outcome.note:
+            planned.warnings.append(Issue(planned.row, label, shown(planned.cells[index]), outcome.note))
+
+
+def _fill_figures(column: _Column, planned_rows: list[PlannedRow], periods: list[tuple[int, int] | None]) -> None:
+    key, label, index, own_period = column.key, column.label, column.index, column.when
+    for planned, outcome, period in zip(planned_rows, column.outcomes, periods, strict=True):
+        if outcome is None:
+            continue
+        if type(outcome) is _Refused:
+            _refused(planned, column, outcome)
+            continue
+        assert type(outcome) is cells.Parsed
+        when = own_period or period
+        if when is None:
+            continue  # the row's period is missing: already reported
+        planned.figures.setdefault(when, {})[key] = outcome.value
+        if outcome.note:
+            planned.warnings.append(Issue(planned.row, label, shown(planned.cells[index]), outcome.note))
+
+
+def _refused(planned: PlannedRow, column: _Column, outcome: _Refused) -> None:
+    value = shown(planned.cells[column.index])
+    if column.rejects:
+        planned.errors.append(Issue(planned.row, column.label, value, outcome.message))
+    else:
+        planned.warnings.append(Issue(planned.row, column.label, value, f"{outcome.message}，该项未导入"))
 
 
 def _row_period(planned: PlannedRow, column: ColumnMap, outcome: _Outcome) -> tuple[int, int] | None:

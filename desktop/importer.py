@@ -32,6 +32,7 @@ from desktop.import_plan import (
     Issue,
     PlannedRow,
     Timings,
+    collector_paused,
     column_label,
     is_monthly,
     remember_mapping,
@@ -88,7 +89,30 @@ def plan_import(
     for firms not in the database are reported, and become new firms only with `create_missing`.
     `timings`, if given, gets the seconds of each step (read, layout, parse, …) added.
     """
-    path = Path(path)
+    with collector_paused():
+        return _plan_import(
+            Path(path),
+            sheet=sheet,
+            mapping=mapping,
+            add_towns=add_towns,
+            add_chains=add_chains,
+            create_missing=create_missing,
+            progress=progress,
+            timings=timings,
+        )
+
+
+def _plan_import(
+    path: Path,
+    *,
+    sheet: str | None,
+    mapping: dict[int, Target | None] | None,
+    add_towns: bool,
+    add_chains: bool,
+    create_missing: bool,
+    progress: Callable[[int, int], None] | None,
+    timings: Timings | None,
+) -> ImportPlan:
     try:
         with timed(timings, "read"):
             names = sheet_names(path)

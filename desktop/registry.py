@@ -274,16 +274,19 @@ def create_firms(
     actor: str,
     batch: ImportBatch | None = None,
     lookups: Lookups | None = None,
+    checks: BulkChecks | None = None,
 ) -> list[FirmChange]:
     """Add many firms, all or none: the rows, search columns and audit entries of `create_firm`.
 
     Each row is checked as `create_firm` checks it (no code overrides), against the stored firms
     and the rows before it, then all are stored with bulk inserts, ~50× faster for an import.
-    Pass `lookups` prefetched for every call of one import; by default they are fetched here.
+    Pass `lookups` prefetched for every call of one import, and `checks` made with them; by
+    default both are made here.
     """
     if lookups is None:
         lookups = Lookups.prefetch([r.get("uscc") for r in rows], [r.get("name") for r in rows])
-    checks = BulkChecks(lookups)
+    if checks is None or checks.lookups is not lookups:
+        checks = BulkChecks(lookups)
     checked_rows, records = [], []
     for values in rows:
         checked = _check_new(values, None, checks=checks)

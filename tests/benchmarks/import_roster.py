@@ -17,8 +17,9 @@ belongs to that step alone:
 2. the app's import, end to end: `desktop.importer.plan_import(path)` (read, find the layout,
    parse every cell, compare with the database) then `commit_import(plan, actor=…)` (store the
    firms, their figures and the audit trail in one transaction), each phase timed and the total,
-   and each step of both (`timings=`): read, layout, parse, duplicates, match, USCC check digits,
-   compare; new firms, changed firms, months, batch, and the rest (the transaction's COMMIT).
+   and each step of both (`timings=`): read, layout, parse, duplicates, match, compare (USCC
+   check digits, registry checks, diff); new firms (checks, insert, audit), changed firms,
+   months, batch, and the rest (the transaction's COMMIT).
 
 Peak MB is the child's VmHWM: once planned for the plan_import line, at the end for the others.
 Target: total import ≤ 2× the raw parse (wall clock; CPU seconds are printed beside it, steadier

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +143,21 @@ def test_amount_fast_path_reads_floats_as_the_general_path(value, unit):
 @given(st.text(alphabet=st.sampled_from(list("无空-—–－/／ \u3000\u200b\ufeff\u0301张三a1\uf900\ufa70")), max_size=6))
 def test_blank_markers_are_found_as_by_tidying(text):
     assert cells.is_empty(text) == (cells._tidy(text) in cells.EMPTY_MARKERS)
+
+
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(county, tmp_path):
+    import gc
+
+    path = write_book(tmp_path / "one.xlsx", [["统一社会信用代码", "企业名称", "所属乡镇"], [CODES[0], "甲", "巴公镇"]])
+    assert gc.isenabled()
+    importer.commit_import(importer.plan_import(path), actor="x")
+    assert gc.isenabled()
+    with pytest.raises(importer.ImportRefused):
+        importer.plan_import(write_book(tmp_path / "none.xlsx", [["甲", "乙"], [1, 2]]))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        importer.plan_import(path)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
