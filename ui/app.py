@@ -34,7 +34,7 @@ from desktop.errors import PeiyuError  # noqa: E402
 
 # isort: split
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ui.fonts import install_cjk_font  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -51,6 +51,8 @@ def _open_first_database(settings: QSettings, requested: str | None) -> str | No
             open_database(location)
             return location
         except DatabaseUnavailable as exc:
+            from PySide6.QtWidgets import QFileDialog, QMessageBox  # as in ui.main_window: where used
+
             QMessageBox.warning(None, "无法打开数据库", f"{exc}\n\n请选择另一个数据库文件，或取消退出。")
             location, _ = QFileDialog.getOpenFileName(None, "打开数据库", "", "培育库数据库 (*.db);;所有文件 (*)")
             if not location:
@@ -93,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     window.remember_database(location)
     if not units.is_initialised() and not window.open_settings(first_run=True):
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(window, "培育库", "尚未设置本单位。可随时在“设置 → 本单位设置”中完成。")
     return app.exec()
 

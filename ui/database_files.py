@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from db.connection import DatabaseUnavailable, close_database, describe, open_database
 from desktop import units
@@ -82,6 +82,8 @@ class DatabaseFiles(QMainWindow):
         return True
 
     def choose_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # where used: set up on first import (~1 ms)
+
         path, _ = QFileDialog.getOpenFileName(
             self, "打开数据库", str(Path(describe(self.location)).parent), "培育库数据库 (*.db);;所有文件 (*)"
         )
@@ -89,6 +91,8 @@ class DatabaseFiles(QMainWindow):
             self.switch_database(path)
 
     def create_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(
             self, "新建数据库", str(Path(describe(self.location)).parent / "培育库.db"), "培育库数据库 (*.db)"
         )
@@ -104,6 +108,8 @@ class DatabaseFiles(QMainWindow):
             return
         database = Path(describe(self.location))
         if target is None:
+            from PySide6.QtWidgets import QFileDialog
+
             target, _ = QFileDialog.getSaveFileName(
                 self, "备份数据库", str(backup.default_backup_name(database)), "培育库数据库 (*.db)"
             )

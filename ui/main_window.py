@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -34,7 +33,8 @@ from ui.main_menus import MainMenus
 from ui.registry_screen import RegistryScreen
 
 # Imported where used: the other screens and the dialogs pull in openpyxl, reportlab and the
-# importer (about a second), which the first paint of the firm list does not need.
+# importer (about a second), which the first paint of the firm list does not need. So is
+# QMessageBox: PySide6 sets a Qt class up, enums and all, when it is first imported (~1 ms).
 if TYPE_CHECKING:
     from ui.export_dialog import ExportDialog
     from ui.firm_editor import FirmEditor
@@ -266,6 +266,8 @@ class MainWindow(MainMenus, DatabaseFiles):
         self._update_status()
 
     def show_error(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # where used, see the imports
+
         QMessageBox.warning(self, "未能完成", message)
 
     def open_editor(self, firm_id: int | None) -> FirmEditor:
@@ -321,6 +323,8 @@ class MainWindow(MainMenus, DatabaseFiles):
     @staticmethod
     def confirm(parent: QWidget, title: str, text: str) -> bool:
         """Ask yes/no. Tests replace this instead of driving the message box."""
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 

@@ -6,9 +6,12 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 
 from desktop import demo, passwords, session, users
+from desktop.resources import cjk_font_path
 from ui.app import sign_in
+from ui.fonts import BUNDLED_FAMILY, install_cjk_font
 from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 
@@ -55,3 +58,11 @@ def test_window_on_the_thread_pool_shows_the_firms_then_counts_them(county, db_p
     qtbot.waitUntil(lambda: window.count_label.text() == "在库企业 30 家", timeout=5000)
     assert "泽州县" in window.db_label.text() and window.user_label.text().startswith("当前用户：")
     window.runner.pool.waitForDone()
+
+
+def test_the_application_font_draws_chinese_and_names_the_bundled_family(qapp):
+    family = install_cjk_font(qapp)
+    assert family == qapp.font().family() == BUNDLED_FAMILY
+    assert all(QFontMetrics(QFont(family)).inFontUcs4(ord(ch)) for ch in "培育库企业名录")
+    bundled = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(cjk_font_path())))
+    assert BUNDLED_FAMILY in bundled
