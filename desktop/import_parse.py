@@ -46,6 +46,9 @@ def read_column(read: Callable[[object], _Outcome], raws: Sequence[object]) -> l
     out: list[_Outcome] = []
     append = out.append
     for n, raw in enumerate(raws):
+        if n == _SAMPLE and sum(len(m) for m in memos.values()) > _SAMPLE * _MOSTLY_UNIQUE:
+            out.extend(None if raw is None else read(raw) for raw in raws[n:])
+            break
         if raw is None:
             append(None)  # empty: most cells of a sparse column
             continue
@@ -57,9 +60,6 @@ def read_column(read: Callable[[object], _Outcome], raws: Sequence[object]) -> l
         if found is memo:
             found = memo[raw] = read(raw)
         append(found)  # type: ignore[arg-type]
-        if n == _SAMPLE and sum(len(m) for m in memos.values()) > _SAMPLE * _MOSTLY_UNIQUE:
-            out.extend(None if raw is None else read(raw) for raw in raws[n + 1 :])
-            break
     return out
 
 
