@@ -11,7 +11,8 @@ PYTHONDONTWRITEBYTECODE would have each start compile the app's ~40 modules agai
 Prints, each with its target and whether it is met:
 
 1. Start-up: from spawning a fresh Python process until the window has painted
-   (registry_window_child.py) — a bare QMainWindow with one QLabel, and the main window once its
+   (registry_window_child.py) — a bare QMainWindow with one QLabel, and the main window started
+   as `peiyu` starts it (ui.app's imports, create_application, the database, sign_in) once its
    firm table has painted the first query's firms (its first, still empty, paint is shown too).
    Median and worst of --repeat interleaved runs after one unmeasured pair. Target: ≤ 2× bare.
 2. Keystroke → filtered table, in this process with the real thread pool: from setting the

@@ -3,6 +3,10 @@
     python registry_window_child.py bare
     python registry_window_child.py app --db PATH --ini PATH [--search TEXT ...]
 
+The app is started as ui.app.main starts it, minus its dialogs and the user's own settings: ui.app
+imported first (it loads the database and domain modules before PySide6), create_application,
+open_database, sign_in (as the login name), then the main window.
+
 Prints one JSON line. `first_paint` is time.monotonic() once the content widget (the bare
 window's label, the firm table's viewport) has finished its first paint; `ready` once it has
 painted with its content (for the app: after RegistryScreen.loaded, i.e. firms are shown).
