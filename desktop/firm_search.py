@@ -14,7 +14,8 @@ name order finds the first page sooner) and PostgreSQL scan the covering search 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -64,6 +65,32 @@ def _text_index(database: Database) -> bool:
         known = isinstance(database, SqliteDatabase) and database.table_exists("firm_text")
         database._peiyu_firm_text = known  # type: ignore[attr-defined]
     return bool(known)
+
+
+BULK = 1_000  # firms created at once from which the index is filled after them, not row by row
+
+
+@contextmanager
+def indexing_after(count: int) -> Iterator[None]:
+    """Around creating `count` firms inside a transaction: for many, the index's insert trigger
+    is set aside and the new firms are indexed by one INSERT … SELECT afterwards (about a tenth
+    of the work). The trigger is dropped and made again in the same transaction, so a failure
+    rolling it back also brings the trigger back."""
+    database = database_proxy.obj
+    if count < BULK or not _text_index(database):
+        yield
+        return
+    from db.migrations.m0004_firm_text_index import INSERT_TRIGGER  # only for a bulk insert
+
+    last = Firm.select(fn.MAX(Firm.id)).scalar() or 0  # rowids only grow: the new firms are above
+    database.execute_sql("DROP TRIGGER firm_text_insert")
+    yield
+    database.execute_sql(
+        "INSERT INTO firm_text (rowid, search_key, search_name) "
+        "SELECT id, search_key, search_name FROM firm WHERE id > ?",
+        (last,),
+    )
+    database.execute_sql(INSERT_TRIGGER)
 
 
 def _containing(column: Any, text: str) -> Expression:

@@ -29,6 +29,7 @@ from desktop.firm_search import (  # noqa: F401 (the firm list is asked for thro
     firm_texts,
     firms_by_id,
     first_ids,
+    indexing_after,
     search_firms,
 )
 from desktop.industry import name_of
@@ -294,7 +295,7 @@ def create_firms(
         lookups.remember(attrs["uscc"], attrs["name"], attrs.get("town_id"))
         checked_rows.append(checked)
         records.append(attrs)
-    with database_proxy.atomic():
+    with database_proxy.atomic(), indexing_after(len(records)):
         insert_records(Firm, records)
         id_of = dict(firm_ids_by("uscc", [attrs["uscc"] for attrs in records]))
         audit.record_many(

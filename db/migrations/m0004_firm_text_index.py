@@ -24,10 +24,12 @@ from peewee import Database, OperationalError, SqliteDatabase
 
 VERSION = 4
 
-TRIGGERS = (
-    """CREATE TRIGGER firm_text_insert AFTER INSERT ON firm BEGIN
+# desktop.firm_search sets this one aside while it creates many firms at once
+INSERT_TRIGGER = """CREATE TRIGGER firm_text_insert AFTER INSERT ON firm BEGIN
         INSERT INTO firm_text (rowid, search_key, search_name) VALUES (new.id, new.search_key, new.search_name);
-    END""",
+    END"""
+TRIGGERS = (
+    INSERT_TRIGGER,
     # an external-content index is told the old values to take out, exactly as they were
     """CREATE TRIGGER firm_text_delete AFTER DELETE ON firm BEGIN
         INSERT INTO firm_text (firm_text, rowid, search_key, search_name)

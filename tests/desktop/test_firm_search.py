@@ -101,3 +101,31 @@ def test_page_texts_are_what_the_firm_record_shows(firms):
     for firm_id in ids:
         record = registry.firm_as_dict(Firm.get_by_id(firm_id))
         assert texts[firm_id] == tuple("" if record[k] is None else str(record[k]) for k in keys)
+
+
+def test_a_bulk_import_is_indexed_at_once_and_a_failed_one_keeps_the_trigger(firms, monkeypatch):
+    from desktop import uscc as codes
+
+    monkeypatch.setattr(firm_search, "BULK", 3)  # these few rows take the bulk path
+    rows = [
+        {"uscc": codes.complete(f"911405250000{n:04d}"), "name": f"泽州县蓝焰{n}号煤层气有限公司"} for n in range(5)
+    ]
+    registry.create_firms(rows, actor=ACTOR)
+    assert len(registry.firm_ids(FirmQuery(text="蓝焰"))) == 5
+    assert sorted(registry.firm_ids(FirmQuery(text="号煤层气有限"))) == scanned("号煤层气有限") != []
+    assert registry.firm_ids(FirmQuery(text="lanyan3hao")) == scanned("lanyan3hao") != []
+    database = Firm._meta.database
+    triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'firm_text_insert'"
+    assert database.execute_sql(triggers).fetchall() == [("firm_text_insert",)]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(registry, "firm_ids_by", broken)  # fails after the insert, inside the transaction
+    more = [{"uscc": codes.complete(f"911405250001{n:04d}"), "name": f"北留镇晋能{n}号有限公司"} for n in range(4)]
+    with pytest.raises(RuntimeError):
+        registry.create_firms(more, actor=ACTOR)
+    assert database.execute_sql(triggers).fetchall() == [("firm_text_insert",)]
+    assert registry.firm_ids(FirmQuery(text="晋能")) == [] == scanned("晋能")
+    registry.create_firm({"uscc": codes.complete("9114052500020000"), "name": "高都镇晋能新材料有限公司"}, actor=ACTOR)
+    assert len(registry.firm_ids(FirmQuery(text="晋能新材"))) == 1  # one firm: through the trigger
