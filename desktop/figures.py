@@ -6,14 +6,14 @@ Every stored change is audited (entity "figure"), so an import can be undone exa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from db import audit
-from db.bulk import insert_records
+from db.bulk import insert_rows
 from db.models import ImportBatch, MonthlyFigure
 from desktop import review
 
@@ -126,13 +126,38 @@ def store_many(
             _update(existing, values, actor, batch)
     if not created:
         return
-    insert_records(MonthlyFigure, (_new_month(*item) for item in created))
+    insert_rows(MonthlyFigure, _MONTH_FIELDS, _month_rows(created))
     id_of = _month_ids(sorted({firm_id for firm_id, _, _, _ in created}))
-    audit.record_many(
-        entry
-        for firm_id, year, month, values in created
-        for entry in _creation_entries(id_of[(firm_id, year, month)], year, month, values, actor, batch)
+    audit.record_snapshots(
+        ENTITY,
+        "新增",
+        actor,
+        ((id_of[(firm_id, year, month)], _snapshot(year, month, values)) for firm_id, year, month, values in created),
+        batch,
     )
+
+
+# Every column of a new month but its id, in the table's order (`store_many` stores plain rows)
+_MONTH_FIELDS = tuple(f for f in MonthlyFigure._meta.sorted_fields if f is not MonthlyFigure._meta.primary_key)
+_FIELD_AT = {f.name: i for i, f in enumerate(_MONTH_FIELDS)}
+
+
+def _month_rows(created: Sequence[tuple[int, int, int, Mapping[str, Decimal | int]]]) -> Iterator[list[Any]]:
+    """What `MonthlyFigure.create(**_new_month(*item))` stores for each item, as rows of `_MONTH_FIELDS`:
+    a column left out gets its default (the time of this call for `updated_at`), each value its `db_value`."""
+    template = []
+    for f in _MONTH_FIELDS:
+        default = f.default() if callable(f.default) else f.default
+        template.append(None if default is None else f.db_value(default))
+    firm, year, month = _FIELD_AT["firm"], _FIELD_AT["year"], _FIELD_AT["month"]
+    convert = {key: (_FIELD_AT[key], _MONTH_FIELDS[_FIELD_AT[key]].db_value) for key in FIELD_LABELS}
+    for firm_id, year_of, month_of, values in created:
+        row = template.copy()
+        row[firm], row[year], row[month] = firm_id, year_of, month_of
+        for key, value in values.items():
+            i, to_db = convert[key]
+            row[i] = to_db(value)
+        yield row
 
 
 def _new_month(firm_id: int, year: int, month: int, values: Mapping[str, Decimal | int]) -> dict[str, Any]:
@@ -140,12 +165,16 @@ def _new_month(firm_id: int, year: int, month: int, values: Mapping[str, Decimal
     return {"firm": firm_id, "year": year, "month": month, **values}
 
 
+def _snapshot(year: int, month: int, values: Mapping[str, Decimal | int]) -> str:
+    """What the audit entry of a new month holds: its values as JSON."""
+    return audit.snapshot_text({"年": year, "月": month, **{FIELD_LABELS[k]: str(v) for k, v in values.items()}})
+
+
 def _creation_entries(
     figure_id: int, year: int, month: int, values: Mapping[str, Decimal | int], actor: str, batch: ImportBatch | None
 ) -> list[dict[str, Any]]:
     """The audit entry of a new month: its values as a JSON snapshot."""
-    snapshot: dict[str, Any] = {"年": year, "月": month, **{FIELD_LABELS[k]: str(v) for k, v in values.items()}}
-    return audit.entries(ENTITY, figure_id, "新增", actor, [(None, None, audit.snapshot_text(snapshot))], batch)
+    return audit.entries(ENTITY, figure_id, "新增", actor, [(None, None, _snapshot(year, month, values))], batch)
 
 
 def _update(
