@@ -17,9 +17,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from peewee import SqliteDatabase
+from peewee import Model, SqliteDatabase
 
-from db.models import ImportBatch, database_proxy
+from db.models import AuditEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from desktop import figures, import_undo, registry
 from desktop.errors import PeiyuError
 from desktop.import_plan import ImportPlan, Issue, PlannedRow, Timings, collector_paused, remember_mapping, timed
@@ -86,6 +86,13 @@ def commit_import(
         raise PeiyuError(f"on_conflict 应为 update 或 skip，当前为“{on_conflict}”")
     todo = [r for r in plan.rows if r.status == "new" or (r.status == "changed" and on_conflict == "update")]
     inserted = updated = 0
+    # rows each table is about to get, at most: an audit entry per row (a changed firm's per field)
+    new_months = sum(len(r.figures) for r in todo)
+    adding: dict[type[Model], int] = {
+        Firm: plan.count("new"),
+        MonthlyFigure: new_months,
+        AuditEntry: len(todo) + new_months,
+    }
     with collector_paused(), _page_cache(_IMPORT_CACHE_KIB), database_proxy.atomic():
         with timed(timings, "commit: batch, look-ups, snapshots"):
             batch = ImportBatch.create(
@@ -105,6 +112,8 @@ def commit_import(
             import_undo.remember_before(
                 batch, [_stored_id(r) for r in existing if r.values], [m.id for m in stored_months.values()], actor
             )
+        with timed(timings, "commit: indexes set aside"):
+            set_aside = _set_aside_indexes(adding)
         for start in range(0, len(todo), _COMMIT_CHUNK):
             chunk = todo[start : start + _COMMIT_CHUNK]
             with timed(timings, "commit: new firms (checks, insert, audit)"):
@@ -128,6 +137,9 @@ def commit_import(
             updated += sum(1 for r in chunk if r.status == "changed")
             if progress:
                 progress(start + len(chunk), len(todo))
+        with timed(timings, "commit: indexes made again"):
+            for sql in set_aside:
+                database_proxy.execute_sql(sql)
         with timed(timings, "commit: batch summary, mapping"):
             summary = preview_summary(plan, on_conflict)
             summary = ImportSummary(
@@ -165,6 +177,35 @@ def _page_cache(kib: int) -> Iterator[None]:
         yield
     finally:
         database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _set_aside_indexes(adding: dict[type[Model], int]) -> list[str]:
+    """Drop the plain (not unique) indexes of each table that is to get more rows than it holds;
+    return the statements that make them again, once the rows are in.
+
+    One CREATE INDEX sorts a table once; keeping an index up to date inserts the new rows one by
+    one at scattered places in it, which for 100,000 firms, 200,000 months and their audit entries
+    cost more than the rows themselves. Dropped in the import's transaction, so a failure or a
+    cancel rolling it back brings them back too. Unique indexes stay: they guard the import's own
+    checks, and the look-ups during the import (by code, by firm and month) go through them.
+    SQLite only: elsewhere nothing is set aside."""
+    database = database_proxy.obj
+    if not isinstance(database, SqliteDatabase):
+        return []
+    statements: list[str] = []
+    for model, count in adding.items():
+        table = model._meta.table_name
+        if not count or count <= database.execute_sql(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+            continue
+        plain = database.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+            " AND sql NOT LIKE 'CREATE UNIQUE %'",
+            (table,),
+        ).fetchall()
+        for name, sql in plain:
+            database.execute_sql(f'DROP INDEX "{name}"')
+            statements.append(sql)
+    return statements
 
 
 def _stored_id(row: PlannedRow) -> int:

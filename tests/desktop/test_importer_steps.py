@@ -161,3 +161,39 @@ def test_an_import_leaves_the_cycle_collector_as_it_found_it(county, tmp_path):
         assert not gc.isenabled()  # a caller that turned it off keeps it off
     finally:
         gc.enable()
+
+
+def _indexes() -> list[tuple[str, str]]:
+    from db.models import database_proxy
+
+    return sorted(database_proxy.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall())
+
+
+def test_indexes_set_aside_for_a_large_import_come_back_as_they_were(county, tmp_path):
+    from db.models import AuditEntry, Firm, MonthlyFigure
+
+    header = ["统一社会信用代码", "企业名称", "所属乡镇", "2026年1-10月主营业务收入（万元）"]
+    path = write_book(
+        tmp_path / "new.xlsx", [header, *([c, f"企业{i}", "巴公镇", 10 + i] for i, c in enumerate(CODES))]
+    )
+    before = _indexes()
+    plan = importer.plan_import(path)
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        assert len(_indexes()) < len(before)  # more rows than the empty tables hold: set aside
+        raise Stop()
+
+    with pytest.raises(Stop):
+        importer.commit_import(plan, actor="x", progress=stop)
+    assert _indexes() == before and Firm.select().count() == 0  # a cancel brings them back
+    summary = importer.commit_import(plan, actor="x")
+    assert summary.inserted == 4 and _indexes() == before
+    assert MonthlyFigure.select().count() == 4 and AuditEntry.select().count() == 8
+    # indexed again: a firm is found by name through its index, as before
+    query = "EXPLAIN QUERY PLAN SELECT id FROM firm WHERE name = '企业1'"
+    from db.models import database_proxy
+
+    assert "firm_name" in " ".join(str(r) for r in database_proxy.execute_sql(query).fetchall())
