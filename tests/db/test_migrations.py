@@ -57,6 +57,10 @@ def test_upgrade_from_version_1_keeps_every_value(db_path):
         assert CultivationEntry.get().reason_in == "上年500-2000万"
         # the new column was filled for existing firms, so pinyin search finds them at once
         assert registry.firm_ids(registry.FirmQuery(text="xh")) == [firm.id]
+        # and the trigram index (versions 4 and 5) holds them, two-character texts at a column's end too
+        assert database.execute_sql("SELECT count(*) FROM firm_text_terms").fetchone()[0] > 0
+        for text in ("鑫华机械", "王伟", "gs"):
+            assert registry.firm_ids(registry.FirmQuery(text=text)) == [firm.id]
     finally:
         close_database()
 

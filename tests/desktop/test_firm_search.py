@@ -23,6 +23,9 @@ TEXTS = [
     "9114",
     "91140525",
     "xh",
+    "gs",
+    "华机",
+    "械|",
     "鑫",
     "x",
     "",
@@ -61,14 +64,27 @@ def test_finds_what_a_scan_finds_and_counts_it(firms, text):
     assert (first, count) == (ids[:5], len(ids))
 
 
+@pytest.mark.parametrize(
+    "query",
+    [FirmQuery(), FirmQuery(text="x"), FirmQuery(order_by="uscc", descending=True), FirmQuery(order_by="town")],
+)
+def test_ids_come_in_the_lists_order(firms, query):
+    # firm_ids reads the ids as one text on SQLite; they must keep the select's order
+    assert registry.firm_ids(query) == [firm.id for firm in registry.search_firms(query)]
+    assert registry.firm_ids(query, limit=7) == [firm.id for firm in registry.search_firms(query, limit=7)]
+
+
 def test_long_texts_are_looked_up_in_the_trigram_index(firms, monkeypatch):
     asked: list[str] = []
     real = Firm.search_name.contains
     monkeypatch.setattr(type(Firm.search_name), "contains", lambda self, text: asked.append(text) or real(text))
     assert registry.firm_ids(FirmQuery(text="鑫华机械"))
     assert asked == []  # no LIKE scan
-    registry.firm_ids(FirmQuery(text="鑫华"))
-    assert asked == ["鑫华"]  # two characters: a trigram index cannot look them up
+    assert sorted(registry.firm_ids(FirmQuery(text="鑫华"))) == scanned("鑫华")
+    assert sorted(registry.firm_ids(FirmQuery(text="王伟"))) == scanned("王伟")  # at the end of the column
+    assert asked == []  # two characters: the runs of three that begin with them
+    registry.firm_ids(FirmQuery(text="鑫"))
+    assert asked == ["鑫"]  # one character: scanned
 
 
 def test_the_index_follows_edits_deletes_and_bulk_imports(firms):
