@@ -88,25 +88,11 @@ def _check(
     lookups = lookups or Lookups()
     out = _Checked()
     for key, value in raw.items():
-        if key not in BY_KEY:
-            out.problems[key] = "不是企业的字段"
-            continue
-        try:
-            parsed = firm_fields.parse_value(key, value)
-        except FieldError as exc:
-            out.problems[key] = exc.detail
-            continue
-        if key == "town" and parsed is not None:
-            parsed = lookups.town(parsed)
-            if parsed is None:
-                out.problems[key] = f"“{clean(value)}”不在本单位的乡镇（街道）列表中"
-                continue
-        if key == "chain" and parsed is not None:
-            parsed = lookups.chain(parsed)
-            if parsed is None:
-                out.problems[key] = f"“{clean(value)}”不在本单位的产业链列表中，可在“设置”中添加"
-                continue
-        out.values[key] = parsed
+        ok, checked = _check_field(key, value, lookups)
+        if ok:
+            out.values[key] = checked
+        else:
+            out.problems[key] = checked
     code = out.values.get("uscc")
     if code is not None:
         result = uscc.check(code)
@@ -120,6 +106,25 @@ def _check(
     if same is not None:
         out.warnings.append(same_name_warning(same))
     return out
+
+
+def _check_field(key: str, value: Any, lookups: Lookups) -> tuple[bool, Any]:
+    """One field of `_check`: (True, the value to store) or (False, the problem)."""
+    if key not in BY_KEY:
+        return False, "不是企业的字段"
+    try:
+        parsed = firm_fields.parse_value(key, value)
+    except FieldError as exc:
+        return False, exc.detail
+    if key == "town" and parsed is not None:
+        parsed = lookups.town(parsed)
+        if parsed is None:
+            return False, f"“{clean(value)}”不在本单位的乡镇（街道）列表中"
+    if key == "chain" and parsed is not None:
+        parsed = lookups.chain(parsed)
+        if parsed is None:
+            return False, f"“{clean(value)}”不在本单位的产业链列表中，可在“设置”中添加"
+    return True, parsed
 
 
 def validate(
@@ -174,10 +179,10 @@ class BulkChecks:
             try:
                 found = fields.get(memo_key)
             except TypeError:  # an unhashable value: checked on its own
-                found = self._field(key, value)
+                found = _check_field(key, value, self.lookups)
             else:
                 if found is None:
-                    found = fields[memo_key] = self._field(key, value)
+                    found = fields[memo_key] = _check_field(key, value, self.lookups)
             if found[0]:
                 values[key] = found[1]
             else:
@@ -193,10 +198,6 @@ class BulkChecks:
         except DuplicateFirm as exc:
             return {"uscc": str(exc)}, []
         return checked.problems, checked.warnings
-
-    def _field(self, key: str, value: Any) -> tuple[bool, Any]:
-        one = _check({key: value}, firm_id=None, uscc_override_by=None, lookups=self.lookups)
-        return (True, one.values[key]) if key in one.values else (False, one.problems[key])
 
 
 def firm_with_code(code: str | None, *, besides: int | None = None) -> Firm | None:
