@@ -42,6 +42,20 @@ def _text(value: object) -> str:
     return "" if value is None else clean(value)
 
 
+def _first_filled(row: list[object]) -> tuple[int, str]:
+    """The position and text of a row's first cell with text; (-1, "") for an empty row."""
+    for at, value in enumerate(row):
+        if value is not None:
+            text = _text(value)
+            if text:
+                return at, text
+    return -1, ""
+
+
+def _filled(row: list[object]) -> list[str]:
+    return [text for text in map(_text, row) if text]
+
+
 def _score(mapping: list[ColumnMap]) -> int:
     keys = {c.target.key for c in mapping if c.target is not None and c.target.kind != "ignore"}
     if not keys & {"uscc", "name"}:
@@ -99,21 +113,22 @@ def find_layout(rows: list[list[object]], mapping_override: dict[int, object] | 
     mapping = with_period(map_columns(list(headers), year), year, month)
     data_rows, skipped = [], []
     header_keys = {h for h in headers if h}
+    repeats = max(2, len(header_keys) // 2)
+    # Each row is judged by its first filled cell, the other cells read only when that one could
+    # start a row to leave out: reading every cell of 100,000 rows cost more than the rest.
     for index in range(header_rows[-1] + 1, len(rows)):
         row = rows[index]
-        cells = [_text(v) for v in row]
-        filled = [c for c in cells if c]
-        number = index + 1
-        if not filled:
+        at, first = _first_filled(row)
+        if at < 0:
             continue
-        first = filled[0]
+        number = index + 1
         if _TOTAL.match(first.replace(" ", "")):
             skipped.append((number, "合计行"))
-        elif any(word in first for word in _FOOTER_WORDS) and len(filled) <= 3:
+        elif any(word in first for word in _FOOTER_WORDS) and len(_filled(row)) <= 3:
             skipped.append((number, "签名栏"))
-        elif len(header_keys & set(filled)) >= max(2, len(header_keys) // 2):
+        elif first in header_keys and len(header_keys & set(_filled(row))) >= repeats:
             skipped.append((number, "重复的表头"))
-        elif len(filled) == 1 and first.isdigit() and cells[0] == first:
+        elif at == 0 and first.isdigit() and not any(_text(v) for v in row[1:]):
             skipped.append((number, "只有序号"))
         else:
             data_rows.append(index)

@@ -197,3 +197,24 @@ def test_indexes_set_aside_for_a_large_import_come_back_as_they_were(county, tmp
     from db.models import database_proxy
 
     assert "firm_name" in " ".join(str(r) for r in database_proxy.execute_sql(query).fetchall())
+
+
+def test_layout_leaves_out_totals_repeated_headers_numbers_and_signatures_anywhere():
+    from desktop.layout import find_layout
+
+    header = ["序号", "统一社会信用代码", "企业名称", "所属乡镇"]
+    rows: list[list[object]] = [
+        ["某县企业名单", None, None, None],
+        header,
+        [1, CODES[0], "甲", "巴公镇"],
+        [None, " 小 计", None, None],
+        [" 序号", "统一社会信用代码", "企业名称 ", "所属乡镇"],  # a second page's header, pasted below
+        [2, None, None, None],
+        [None, None, None, None],
+        [3, CODES[1], "乙", "北留镇"],
+        ["合计", None, 2, None],
+        ["填报人：张三", None, "审核人：李四", None],
+    ]
+    layout = find_layout(rows)
+    assert layout.header_rows == (2,) and layout.data_rows == [2, 7]
+    assert layout.skipped == [(4, "合计行"), (5, "重复的表头"), (6, "只有序号"), (9, "合计行"), (10, "签名栏")]
