@@ -63,6 +63,8 @@ def test_window_on_the_thread_pool_shows_the_firms_then_counts_them(county, db_p
 def test_the_application_font_draws_chinese_and_names_the_bundled_family(qapp):
     family = install_cjk_font(qapp)
     assert family == qapp.font().family() == BUNDLED_FAMILY
+    # drawn as designed, not auto-hinted glyph by glyph at first use (start-up benchmark)
+    assert qapp.font().hintingPreference() == QFont.HintingPreference.PreferNoHinting
     assert all(QFontMetrics(QFont(family)).inFontUcs4(ord(ch)) for ch in "培育库企业名录")
     bundled = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(cjk_font_path())))
     assert BUNDLED_FAMILY in bundled
