@@ -88,23 +88,6 @@ class MainWindow(MainMenus, DatabaseFiles):
         self.setWindowTitle("培育库 — 规下工业企业培育库")
         self.resize(1360, 800)
 
-        self.registry = RegistryScreen(self.runner)
-        self.screens = QStackedWidget()
-        self.sidebar = QListWidget()
-        self._built: dict[str, QWidget] = {"registry": self.registry}
-        self._counts_asked = 0  # status-bar counts started (`_update_status`)
-        for title, name in SCREENS:
-            self.sidebar.addItem(title)
-            self.screens.addWidget(self.registry if name == "registry" else QWidget())  # a stand-in
-        self.sidebar.setMaximumWidth(160)
-        self.sidebar.currentRowChanged.connect(self._show_screen)
-        splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.screens)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([120, 1240])
-        self.setCentralWidget(splitter)
-
         self.db_label = QLabel()
         self.count_label = QLabel()
         self.user_label = QLabel()
@@ -119,15 +102,37 @@ class MainWindow(MainMenus, DatabaseFiles):
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(self.user_label)
         self.runner.busy_changed.connect(self.busy.setVisible)
+        self._counts_asked = 0  # status-bar counts started (`_update_status`)
 
-        self._build_actions()
+        self.registry = RegistryScreen(self.runner)
         self.registry.edit_requested.connect(self.edit_firm)
         self.registry.failed.connect(self.show_error)
-        self._restore_state()
-        # The status bar's firm count waits for the firm list's first rows: run at the same time,
-        # its query slowed the one the first painted window waits for (two cores, one GIL).
+        # The firm list's first rows are fetched while the rest of the window is built and shown,
+        # so that its first paint has them. The status bar's firm count waits for them: run at
+        # the same time, its query slowed the one the first painted window waits for.
+        self.registry.restore_header_state(self.settings.value("registry/header"))
         self.registry.loaded.connect(self._count_after_first_load)
-        self.sidebar.setCurrentRow(0)  # shows and loads the registry
+        self.registry.reload()
+
+        self.screens = QStackedWidget()
+        self.sidebar = QListWidget()
+        self._built: dict[str, QWidget] = {"registry": self.registry}
+        for title, name in SCREENS:
+            self.sidebar.addItem(title)
+            self.screens.addWidget(self.registry if name == "registry" else QWidget())  # a stand-in
+        self.sidebar.setMaximumWidth(160)
+        self.sidebar.setCurrentRow(0)  # the registry, loading already
+        self.sidebar.currentRowChanged.connect(self._show_screen)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.screens)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([120, 1240])
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._show_actions_for(self.registry)
+        self._restore_state()
         self._update_status(count=False)
 
     def _count_after_first_load(self) -> None:
@@ -212,17 +217,21 @@ class MainWindow(MainMenus, DatabaseFiles):
         name = SCREENS[row][1]
         widget = self.screen_named(name)
         self.screens.setCurrentIndex(row)
-        firm_list = isinstance(widget, RegistryScreen)
-        in_bin = firm_list and self.current_screen().deleted
-        self.delete_action.setEnabled(firm_list and not in_bin)
-        self.edit_action.setEnabled(firm_list and not in_bin)
-        self.restore_action.setEnabled(in_bin)
-        self.copy_action.setEnabled(firm_list)
+        self._show_actions_for(widget)
         if name in ("monthly", "cultivation"):
             widget.refresh_choices()
         if name in ("candidates", "warnings", "anomalies"):
             widget.show_latest_period()
         widget.reload()
+
+    def _show_actions_for(self, screen: QWidget) -> None:
+        """Enable the firm actions that apply to `screen`."""
+        firm_list = isinstance(screen, RegistryScreen)
+        in_bin = isinstance(screen, RegistryScreen) and screen.deleted
+        self.delete_action.setEnabled(firm_list and not in_bin)
+        self.edit_action.setEnabled(firm_list and not in_bin)
+        self.restore_action.setEnabled(in_bin)
+        self.copy_action.setEnabled(firm_list)
 
     def reload(self) -> None:
         for screen in self._built_screens("registry", "recycle"):
@@ -436,7 +445,6 @@ class MainWindow(MainMenus, DatabaseFiles):
         state = self.settings.value("window/state")
         if state:
             self.restoreState(state)
-        self.registry.restore_header_state(self.settings.value("registry/header"))
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
