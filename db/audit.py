@@ -80,7 +80,8 @@ def record_snapshots(
     """Append one entry per (record id, snapshot text), as `record_many(entries(entity, id, action, actor,
     [(None, None, text)], batch))` would, but as plain rows of one time: an import's 100,000 new firms
     and 200,000 new months are one entry each, and building a record per entry cost more than storing it."""
-    fixed = (AuditEntry.at.db_value(datetime.now()), actor, entity)
+    # the time as the text sqlite3 makes of a datetime, made once instead of per row (PostgreSQL reads it too)
+    fixed = (datetime.now().isoformat(sep=" "), actor, entity)
     batch_id = None if batch is None else batch.id
     insert_rows(AuditEntry, _SNAPSHOT_FIELDS, ((*fixed, i, action, text, batch_id) for i, text in snapshots))
 

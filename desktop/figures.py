@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from peewee import fn
+
 from db import audit
 from db.bulk import insert_rows
 from db.models import ImportBatch, MonthlyFigure
@@ -126,8 +128,12 @@ def store_many(
             _update(existing, values, actor, batch)
     if not created:
         return
+    last = MonthlyFigure.select(fn.MAX(MonthlyFigure.id)).scalar() or 0
     insert_rows(MonthlyFigure, _MONTH_FIELDS, _month_rows(created))
-    id_of = _month_ids(sorted({firm_id for firm_id, _, _, _ in created}))
+    id_of = _month_ids_above(last)  # SQLite numbers new rows above the last one
+    missing = sorted({firm_id for firm_id, year, month, _ in created if (firm_id, year, month) not in id_of})
+    if missing:  # as a PostgreSQL sequence may give
+        id_of.update(_month_ids(missing))
     audit.record_snapshots(
         ENTITY,
         "新增",
@@ -195,6 +201,14 @@ def _update(
     if reopened:
         review.reopen(review.FIGURE, existing.id, actor)
     return FigureChange(existing.id, False, changes, reopened)
+
+
+def _month_ids_above(last: int) -> dict[Month, int]:
+    """Ids of the months stored with an id above `last`."""
+    database = MonthlyFigure._meta.database
+    table, firm = MonthlyFigure._meta.table_name, MonthlyFigure.firm.column_name
+    sql = f'SELECT "{firm}", "year", "month", "id" FROM "{table}" WHERE "id" > {database.param}'
+    return {(f, y, m): i for f, y, m, i in database.execute_sql(sql, (last,))}
 
 
 def _month_ids(firm_ids: list[int]) -> dict[Month, int]:

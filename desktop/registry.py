@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from peewee import fn
+
 from db import audit
 from db.bulk import insert_rows
 from db.models import Firm, ImportBatch, IndustryChain, Unit, database_proxy
@@ -153,7 +155,9 @@ class BulkChecks:
 
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
-        # (field, value's class, value or its text) → (True, the value to store) or (False, the problem)
+        # (True, the value to store) or (False, the problem), by field and text for text values
+        # (most), by (field, value's class, value or its text) for others
+        self._texts: dict[str, dict[str, tuple[bool, Any]]] = {}
         self._fields: dict[tuple[str, type, object], tuple[bool, Any]] = {}
 
     def check(self, raw: Mapping[str, Any], *, firm_id: int | None = None) -> _Checked:
@@ -165,7 +169,7 @@ class BulkChecks:
             lookups=self.lookups,
         )
         out = _Checked(warnings=per_row.warnings)
-        values, problems, fields = out.values, out.problems, self._fields
+        values, problems, texts = out.values, out.problems, self._texts
         for key, value in raw.items():  # inlined, not a call per field: an import checks millions
             if key in self._PER_ROW:
                 if key in per_row.values:
@@ -173,16 +177,13 @@ class BulkChecks:
                 else:
                     problems[key] = per_row.problems[key]
                 continue
-            # Decimal("1.0") equals Decimal("1.00"), and 0.0 equals -0.0, but a message quotes each
-            # as typed: those are keyed by their text
-            memo_key = (key, value.__class__, str(value) if isinstance(value, (Decimal, float)) else value)
-            try:
-                found = fields.get(memo_key)
-            except TypeError:  # an unhashable value: checked on its own
-                found = _check_field(key, value, self.lookups)
-            else:
+            if value.__class__ is str:  # most values: remembered by field, then text
+                memo = texts.get(key) or texts.setdefault(key, {})
+                found = memo.get(value)
                 if found is None:
-                    found = fields[memo_key] = _check_field(key, value, self.lookups)
+                    found = memo[value] = _check_field(key, value, self.lookups)
+            else:
+                found = self._other(key, value)
             if found[0]:
                 values[key] = found[1]
             else:
@@ -198,6 +199,19 @@ class BulkChecks:
         except DuplicateFirm as exc:
             return {"uscc": str(exc)}, []
         return checked.problems, checked.warnings
+
+    def _other(self, key: str, value: Any) -> tuple[bool, Any]:
+        """`_check_field` of a value that is not text, remembered unless it cannot be."""
+        # Decimal("1.0") equals Decimal("1.00"), and 0.0 equals -0.0, but a message quotes each as
+        # typed: those are keyed by their text
+        memo_key = (key, value.__class__, str(value) if isinstance(value, (Decimal, float)) else value)
+        try:
+            found = self._fields.get(memo_key)
+        except TypeError:  # an unhashable value: checked on its own
+            return _check_field(key, value, self.lookups)
+        if found is None:
+            found = self._fields[memo_key] = _check_field(key, value, self.lookups)
+        return found
 
 
 def firm_with_code(code: str | None, *, besides: int | None = None) -> Firm | None:
@@ -249,7 +263,11 @@ def _check_new(
 
 def _new_firm(checked: _Checked, uscc_override_by: str | None) -> dict[str, Any]:
     """The attributes a new firm is stored with (what `Firm.create` takes), search columns included."""
-    attrs = dict(_stored(k, v) for k, v in checked.values.items())
+    attrs = dict(checked.values)
+    for key in ("town", "chain"):  # the only fields stored otherwise than as checked (see `_stored`)
+        if key in attrs:
+            column, value = _stored(key, attrs.pop(key))
+            attrs[column] = value
     if attrs.get("status") is None:
         attrs.pop("status", None)
     if not uscc.check(checked.values["uscc"]).ok:
@@ -260,8 +278,13 @@ def _new_firm(checked: _Checked, uscc_override_by: str | None) -> dict[str, Any]
 
 def _snapshot(checked: _Checked) -> str:
     """What the audit entry of a new firm holds: its filled-in fields as JSON."""
+    # text (most fields) is shown as it is: `_shown` without its checks of every other kind
     return audit.snapshot_text(
-        {BY_KEY[k].label: _shown(k, v) for k, v in checked.values.items() if v not in (None, False)}
+        {
+            BY_KEY[k].label: (v or None) if v.__class__ is str else _shown(k, v)
+            for k, v in checked.values.items()
+            if v not in (None, False)
+        }
     )
 
 
@@ -309,8 +332,17 @@ def create_firms(
         checked_rows.append(checked)
         records.append(attrs)
     with database_proxy.atomic(), indexing_after(len(records)):
+        last = Firm.select(fn.MAX(Firm.id)).scalar() or 0
         insert_rows(Firm, _FIRM_FIELDS, _firm_rows(records))
-        id_of = dict(firm_ids_by("uscc", [attrs["uscc"] for attrs in records]))
+        # SQLite numbers new rows above the last one: read them by that range, not by a list of
+        # every code (a firm another connection adds meanwhile, where that can happen, is not
+        # looked at); codes not found there, as a PostgreSQL sequence may give, by their code
+        id_of: dict[str, int] = dict(
+            database_proxy.execute_sql(f"SELECT uscc, id FROM firm WHERE id > {database_proxy.param}", (last,))
+        )
+        missing = [attrs["uscc"] for attrs in records if attrs["uscc"] not in id_of]
+        if missing:
+            id_of.update(firm_ids_by("uscc", missing))
         audit.record_snapshots(
             ENTITY,
             "新增",
