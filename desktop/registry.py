@@ -14,8 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
-
 from db import audit
 from db.bulk import insert_rows
 from db.models import Firm, ImportBatch, IndustryChain, Unit, database_proxy
@@ -332,17 +330,8 @@ def create_firms(
         checked_rows.append(checked)
         records.append(attrs)
     with database_proxy.atomic(), indexing_after(len(records)):
-        last = Firm.select(fn.MAX(Firm.id)).scalar() or 0
         insert_rows(Firm, _FIRM_FIELDS, _firm_rows(records))
-        # SQLite numbers new rows above the last one: read them by that range, not by a list of
-        # every code (a firm another connection adds meanwhile, where that can happen, is not
-        # looked at); codes not found there, as a PostgreSQL sequence may give, by their code
-        id_of: dict[str, int] = dict(
-            database_proxy.execute_sql(f"SELECT uscc, id FROM firm WHERE id > {database_proxy.param}", (last,))
-        )
-        missing = [attrs["uscc"] for attrs in records if attrs["uscc"] not in id_of]
-        if missing:
-            id_of.update(firm_ids_by("uscc", missing))
+        id_of = dict(firm_ids_by("uscc", [attrs["uscc"] for attrs in records]))
         audit.record_snapshots(
             ENTITY,
             "新增",
