@@ -106,6 +106,8 @@ def commit_import(
             # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
             lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
             checks = registry.BulkChecks(lookups)  # for every chunk: each distinct value checked once
+            # the new firms as checked when planned, if the database still answers those checks alike
+            unchanged = plan.checked_with is not None and lookups.answers_as(plan.checked_with)
             existing = [r for r in todo if r.status == "changed"]
             firm_ids = {_stored_id(r) for r in existing}
             stored_months = figures.figures_of(firm_ids, {p for r in existing for p in r.figures}) if firm_ids else {}
@@ -118,8 +120,9 @@ def commit_import(
             chunk = todo[start : start + _COMMIT_CHUNK]
             with timed(timings, "commit: new firms (checks, insert, audit)"):
                 new = [r for r in chunk if r.status == "new" and r.firm_row is None]
+                checked = _as_checked(new) if unchanged else None
                 created = registry.create_firms(
-                    [r.values for r in new], actor=actor, batch=batch, lookups=lookups, checks=checks
+                    [r.values for r in new], actor=actor, batch=batch, lookups=lookups, checks=checks, checked=checked
                 )
                 for row, change in zip(new, created, strict=True):
                     row.firm_id = change.firm_id
@@ -206,6 +209,16 @@ def _set_aside_indexes(adding: dict[type[Model], int]) -> list[str]:
             database.execute_sql(f'DROP INDEX "{name}"')
             statements.append(sql)
     return statements
+
+
+def _as_checked(rows: list[PlannedRow]) -> list[dict[str, Any]] | None:
+    """The rows' values as checked when planned, if every one has them."""
+    out = []
+    for row in rows:
+        if row.checked is None:
+            return None
+        out.append(row.checked)
+    return out
 
 
 def _stored_id(row: PlannedRow) -> int:

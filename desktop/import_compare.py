@@ -31,8 +31,10 @@ def compare_rows(
     progress: Callable[[int, int], None] | None = None,
     then: Callable[[PlannedRow], None] | None = None,
     timings: Timings | None = None,
-) -> None:
-    """Check parsed rows as the registry would and work out each one's status and changes."""
+) -> Lookups:
+    """Check parsed rows as the registry would and work out each one's status and changes.
+
+    Returns what the rows were checked with (`ImportPlan.checked_with`)."""
     with timed(timings, "match (stored firms and months)"):
         known = _Known.fetch(layout, rows, towns, chains)
     total = len(rows)
@@ -44,6 +46,7 @@ def compare_rows(
                     then(row)
             if progress and (done % 200 == 0 or done == total):
                 progress(done, total)
+    return known.lookups
 
 
 @dataclass
@@ -133,7 +136,9 @@ def _compare(row: PlannedRow, known: _Known) -> None:
         row.status = "error"
         return
     if existing is None:
-        problems, warnings = known.checks.validate(row.values)
+        checked = known.checks.checked(row.values)
+        problems, warnings = checked.problems, checked.warnings
+        row.checked = checked.values  # without the values that have problems, as row.values below
         row.status = "new"
     else:
         row.firm_id = existing.id

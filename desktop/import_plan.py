@@ -20,6 +20,7 @@ from db.settings import get_setting, set_setting
 from desktop.columns import ColumnMap, Target, layout_signature
 from desktop.errors import PeiyuError
 from desktop.layout import Layout
+from desktop.lookups import Lookups
 
 KEY_FIELDS = ("uscc", "name", "town", "industry_code")  # a problem here rejects the row
 _MAPPING_SETTING = "import_mapping:"
@@ -54,6 +55,8 @@ class PlannedRow:
     warnings: list[Issue] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)  # code, name and township as the preview lists the row
     firm_row: PlannedRow | None = None  # in a monthly file, the earlier row that creates this new firm
+    # a new firm's values as the registry checked them when planned (see ImportPlan.checked_with)
+    checked: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -69,6 +72,9 @@ class ImportPlan:
     rows: list[PlannedRow]
     unknown_towns: list[str]
     unknown_chains: list[str]
+    # What the rows were checked with: if the database still answers as these do when the plan is
+    # stored, the new firms' `checked` values are stored without checking them again.
+    checked_with: Lookups | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)

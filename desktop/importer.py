@@ -168,8 +168,8 @@ def _plan_import(
         _monthly_row(row, creating, create_missing)
 
     monthly = then if is_monthly(layout) else None
-    compare_rows(rows, layout, towns, chains, progress=progress, then=monthly, timings=timings)
-    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains)
+    lookups = compare_rows(rows, layout, towns, chains, progress=progress, then=monthly, timings=timings)
+    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains, lookups)
 
 
 def _monthly_employees(layout: Layout) -> Layout:

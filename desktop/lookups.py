@@ -11,10 +11,10 @@ the same call see them as they would see firms created one by one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from peewee import JOIN, Select
+from peewee import JOIN, Model, Select
 
 from db.models import Firm, IndustryChain, Unit, database_proxy
 from desktop import units, uscc
@@ -59,19 +59,25 @@ class Lookups:
     # --- catalogue ----------------------------------------------------------------------------
     def town(self, name: str) -> Unit | None:
         """The own unit's township of this name (as `units.town_by_name`)."""
+        return self._town_map().get(name)
+
+    def chain(self, name: str) -> IndustryChain | None:
+        """The own unit's industry chain of this name (as `units.chain_by_name`)."""
+        return self._chain_map().get(name)
+
+    def _town_map(self) -> dict[str, Unit]:
         if self._towns is None:
             self._towns = {}
             for town in units.towns():
                 self._towns.setdefault(town.name, town)
-        return self._towns.get(name)
+        return self._towns
 
-    def chain(self, name: str) -> IndustryChain | None:
-        """The own unit's industry chain of this name (as `units.chain_by_name`)."""
+    def _chain_map(self) -> dict[str, IndustryChain]:
         if self._chains is None:
             self._chains = {}
             for chain in units.chains():
                 self._chains.setdefault(chain.name, chain)
-        return self._chains.get(name)
+        return self._chains
 
     # --- firms --------------------------------------------------------------------------------
     def firm_with_code(self, code: str | None, *, besides: int | None = None) -> Firm | None:
@@ -104,6 +110,22 @@ class Lookups:
                 return firm
         return None
 
+    def answers_as(self, earlier: Lookups) -> bool:
+        """Whether these (prefetched now) answer every question about their codes and names, and
+        about the townships and chains `earlier` looked up, as `earlier` (prefetched before) did:
+        then what was checked with `earlier` still holds. Firms are compared column by column, so
+        any change to one since (an edit, a deletion, a restore) counts, as does a firm added."""
+        for code, entry in self._by_code.items():
+            if code not in earlier._by_code or _columns(entry) != _columns(earlier._by_code[code]):
+                return False
+        for name in self._names:
+            mine, theirs = self._by_name.get(name, []), earlier._by_name.get(name, [])
+            if name not in earlier._names or list(map(_columns, mine)) != list(map(_columns, theirs)):
+                return False
+        if earlier._towns is not None and _catalogue(self._town_map()) != _catalogue(earlier._towns):
+            return False
+        return earlier._chains is None or _catalogue(self._chain_map()) == _catalogue(earlier._chains)
+
     def remember(self, code: str, name: str, town_id: int | None) -> None:
         """A firm about to be stored with this code and name, for the checks of later rows."""
         if name not in self._names and name not in self._by_name:  # not prefetched: the stored ones first
@@ -113,6 +135,18 @@ class Lookups:
         entry: _Pending = (code, name, town_id)
         self._by_code[code] = entry
         self._by_name.setdefault(name, []).append(entry)
+
+
+def _columns(entry: _Entry | None) -> object:
+    """What `answers_as` compares of a stored firm: every column; a firm still to be stored is
+    never the same as anything."""
+    if entry is None:
+        return None
+    return dict(entry.__data__) if isinstance(entry, Firm) else object()
+
+
+def _catalogue(by_name: Mapping[str, Model]) -> dict[str, dict[str, Any]]:
+    return {name: dict(model.__data__) for name, model in by_name.items()}
 
 
 def _firm(entry: _Entry) -> Firm:

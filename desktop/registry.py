@@ -190,12 +190,16 @@ class BulkChecks:
             problems["uscc"] = per_row.problems["uscc"]  # `_check` reports it after every field
         return out
 
+    def checked(self, values: Mapping[str, Any], *, firm_id: int | None = None) -> _Checked:
+        """`check`, with a code another firm has as a problem of the code instead of raised."""
+        try:
+            return self.check(values, firm_id=firm_id)
+        except DuplicateFirm as exc:
+            return _Checked(problems={"uscc": str(exc)})
+
     def validate(self, values: Mapping[str, Any], *, firm_id: int | None = None) -> tuple[dict[str, str], list[str]]:
         """What `validate(values, firm_id=…, lookups=…)` gives."""
-        try:
-            checked = self.check(values, firm_id=firm_id)
-        except DuplicateFirm as exc:
-            return {"uscc": str(exc)}, []
+        checked = self.checked(values, firm_id=firm_id)
         return checked.problems, checked.warnings
 
     def _other(self, key: str, value: Any) -> tuple[bool, Any]:
@@ -251,6 +255,11 @@ def _check_new(
         checked = checks.check(values)
     else:
         checked = _check(values, firm_id=None, uscc_override_by=uscc_override_by, lookups=lookups)
+    return _complete(checked)
+
+
+def _complete(checked: _Checked) -> _Checked:
+    """`checked` if it is a whole new firm (`uscc` and `name` filled, nothing wrong), else raises."""
     for key in ("uscc", "name"):
         if checked.values.get(key) is None and key not in checked.problems:
             checked.problems[key] = "不能为空"
@@ -310,24 +319,28 @@ def create_firms(
     batch: ImportBatch | None = None,
     lookups: Lookups | None = None,
     checks: BulkChecks | None = None,
+    checked: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[FirmChange]:
     """Add many firms, all or none: the rows, search columns and audit entries of `create_firm`.
 
     Each row is checked as `create_firm` checks it (no code overrides), against the stored firms
     and the rows before it, then all are stored with bulk inserts, ~50× faster for an import.
     Pass `lookups` prefetched for every call of one import, and `checks` made with them; by
-    default both are made here.
+    default both are made here. A caller that checked the rows already (`BulkChecks.checked`, no
+    two with one code) with lookups that `lookups` answer as (`Lookups.answers_as`) passes what
+    that gave as `checked`, one per row: the rows are not checked again.
     """
     if lookups is None:
         lookups = Lookups.prefetch([r.get("uscc") for r in rows], [r.get("name") for r in rows])
     if checks is None or checks.lookups is not lookups:
         checks = BulkChecks(lookups)
-    checked_rows, records = [], []
-    for values in rows:
-        checked = _check_new(values, None, checks=checks)
-        attrs = _new_firm(checked, None)
+    done, records = [], []
+    for i, values in enumerate(rows):
+        # each row checked after the rows before it are remembered: a code twice is a DuplicateFirm
+        one = _check_new(values, None, checks=checks) if checked is None else _complete(_Checked(dict(checked[i])))
+        attrs = _new_firm(one, None)
         lookups.remember(attrs["uscc"], attrs["name"], attrs.get("town_id"))
-        checked_rows.append(checked)
+        done.append(one)
         records.append(attrs)
     with database_proxy.atomic(), indexing_after(len(records)):
         insert_rows(Firm, _FIRM_FIELDS, _firm_rows(records))
@@ -336,12 +349,12 @@ def create_firms(
             ENTITY,
             "新增",
             actor,
-            ((id_of[attrs["uscc"]], _snapshot(checked)) for checked, attrs in zip(checked_rows, records, strict=True)),
+            ((id_of[attrs["uscc"]], _snapshot(one)) for one, attrs in zip(done, records, strict=True)),
             batch,
         )
     return [
-        FirmChange(id_of[attrs["uscc"]], "新增", tuple(checked.values), tuple(checked.warnings))
-        for checked, attrs in zip(checked_rows, records, strict=True)
+        FirmChange(id_of[attrs["uscc"]], "新增", tuple(one.values), tuple(one.warnings))
+        for one, attrs in zip(done, records, strict=True)
     ]
 
 

@@ -218,3 +218,56 @@ def test_layout_leaves_out_totals_repeated_headers_numbers_and_signatures_anywhe
     layout = find_layout(rows)
     assert layout.header_rows == (2,) and layout.data_rows == [2, 7]
     assert layout.skipped == [(4, "合计行"), (5, "重复的表头"), (6, "只有序号"), (9, "合计行"), (10, "签名栏")]
+
+
+ROSTER = [
+    ["统一社会信用代码", "企业名称", "所属乡镇", "所属产业链", "行业代码", "联系电话", "投产时间", "从业人员", "备注"],
+    [CODES[0], "泽州县甲机械有限公司", "巴公镇", "钢铁", "C3311", "0356-1234567", "2019-05-01", 120, "新建"],
+    [CODES[1], "乙化工有限公司", "北留镇", "不存在链", "2614", "12345", "2019年5月", "80人", None],
+    [CODES[2], "丙建材有限公司", "巴公镇", "建材", "3021", None, None, None, "无"],
+]
+
+
+def _stored_firms(batch: int) -> list[tuple]:
+    """Every stored column of the firms and the text of the batch's audit entry of each, less ids and times."""
+    from db.models import AuditEntry, Firm
+
+    firms = []
+    for firm in Firm.select().order_by(Firm.uscc).dicts():
+        entry = AuditEntry.get((AuditEntry.entity_id == firm["id"]) & (AuditEntry.batch == batch))
+        texts = (entry.entity, entry.action, entry.field, entry.old_value, entry.new_value)
+        firms.append((sorted((k, v) for k, v in firm.items() if k not in ("id", "created_at", "updated_at")), texts))
+    return firms
+
+
+def test_new_firms_checked_when_planned_are_stored_as_checked_again(county, tmp_path, monkeypatch):
+    path = write_book(tmp_path / "roster.xlsx", ROSTER)
+    plan = importer.plan_import(path)
+    assert [r.status for r in plan.rows] == ["new", "new", "new"] and plan.checked_with is not None
+    with monkeypatch.context() as patched:  # stored as checked when planned, not checked again
+        patched.setattr(registry.BulkChecks, "check", lambda *args, **kwargs: pytest.fail("checked again"))
+        summary = importer.commit_import(plan, actor="x")
+    reused = _stored_firms(summary.batch)
+    importer.undo_import(summary.batch, actor="x")
+    plan = importer.plan_import(path)
+    plan.checked_with = None  # as a plan made elsewhere (报送包): every row checked again
+    summary = importer.commit_import(plan, actor="x")
+    assert _stored_firms(summary.batch) == reused and len(reused) == 3
+
+
+def test_a_database_changed_since_planning_is_checked_again(county, tmp_path):
+    from db.models import Firm, Unit
+
+    path = write_book(tmp_path / "roster.xlsx", ROSTER)
+    plan = importer.plan_import(path)
+    registry.create_firm({"uscc": CODES[2], "name": "后来录入的丙公司"}, actor="y")
+    with pytest.raises(registry.DuplicateFirm):
+        importer.commit_import(plan, actor="x")
+    assert Firm.select().count() == 1
+
+    Firm.delete().execute()
+    plan = importer.plan_import(path)
+    Unit.update(name="巴公街道").where(Unit.name == "巴公镇").execute()  # renamed since planning
+    with pytest.raises(registry.InvalidFirm, match="巴公镇"):
+        importer.commit_import(plan, actor="x")
+    assert Firm.select().count() == 0
