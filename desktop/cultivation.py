@@ -17,28 +17,11 @@ from peewee import JOIN, Expression
 from db import audit
 from db.models import CultivationEntry, Firm, MonthlyFigure, Unit, database_proxy
 from desktop import registry, thresholds
+from desktop.databases import BASIC_INFO, BASIC_POOL, DATABASES, KEY_POOL  # noqa: F401 (re-exported)
 from desktop.errors import PeiyuError
 from desktop.rules import annualised
 
-BASIC_INFO = "基础信息库"
-BASIC_POOL = "基础培育库"
-KEY_POOL = "“小升规”重点培育库"
 ENTITY = "entry"
-
-DATABASES: tuple[str, ...] = (
-    BASIC_INFO,
-    BASIC_POOL,
-    KEY_POOL,
-    "创新型中小企业",
-    "专精特新中小企业",
-    "专精特新“小巨人”",
-    "制造业单项冠军",
-    "股份制改造",
-    "科技型中小企业库",
-    "高新技术企业培育库",
-    "国家高新技术企业",
-    "上市挂牌后备",
-)
 
 
 def entries_of(firm_id: int) -> list[CultivationEntry]:

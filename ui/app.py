@@ -29,7 +29,7 @@ gc.disable()
 # find users of `from __feature__ import`), about 25 ms of start-up for peewee, its drivers and
 # the domain modules below, which never use Qt. ui.main_window needs all of these.
 from db.connection import DatabaseUnavailable, default_location, open_database  # noqa: E402
-from desktop import cultivation, registry, session, units  # noqa: E402, F401 (imported early, see above)
+from desktop import databases, registry, session, units  # noqa: E402, F401 (imported early, see above)
 from desktop.errors import PeiyuError  # noqa: E402
 
 # isort: split

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from db.models import FIRM_STATUSES
 from desktop import registry, units
-from desktop.cultivation import DATABASES
+from desktop.databases import DATABASES
 from desktop.firm_fields import SIZE_CLASSES
 from ui.firm_table_model import COLUMNS, FirmTableModel, Result, fetch
 from ui.jobs import JobRunner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -68,3 +70,24 @@ def test_the_application_font_draws_chinese_and_names_the_bundled_family(qapp):
     assert all(QFontMetrics(QFont(family)).inFontUcs4(ord(ch)) for ch in "培育库企业名录")
     bundled = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(cjk_font_path())))
     assert BUNDLED_FAMILY in bundled
+
+
+def test_starting_loads_only_what_the_first_window_needs():
+    # a fresh interpreter, as `peiyu` starts: what the firm list does not need waits for first use
+    script = "import sys, ui.app; print(' '.join(sorted(sys.modules)))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert {"ui.main_window", "ui.registry_screen", "desktop.databases", "peewee"} <= loaded
+    later = {
+        "desktop.cultivation",  # the 培育库 rules (the filter needs only the names)
+        "ui.login_dialog",
+        "ui.firm_editor",
+        "ui.import_wizard",
+        "pypinyin",
+        "openpyxl",
+        "reportlab",
+        "python_calamine",
+        "playhouse.migrate",
+    }
+    assert not loaded & later
