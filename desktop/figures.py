@@ -172,8 +172,13 @@ def _new_month(firm_id: int, year: int, month: int, values: Mapping[str, Decimal
 
 
 def _snapshot(year: int, month: int, values: Mapping[str, Decimal | int]) -> str:
-    """What the audit entry of a new month holds: its values as JSON."""
-    return audit.snapshot_text({"年": year, "月": month, **{FIELD_LABELS[k]: str(v) for k, v in values.items()}})
+    """What the audit entry of a new month holds: its values as JSON, exactly as
+    `audit.snapshot_text({"年": year, "月": month, label: str(value), …})` writes it. Put together
+    here as text, at a third of the cost: an import writes 200,000 of them, and nothing in them
+    needs escaping (the labels are plain, a number's text is digits, sign and point)."""
+    return "".join(
+        [f'{{"年": {year:d}, "月": {month:d}', *(f', "{FIELD_LABELS[k]}": "{v}"' for k, v in values.items()), "}"]
+    )
 
 
 def _creation_entries(

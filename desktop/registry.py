@@ -277,7 +277,8 @@ def _new_firm(checked: _Checked, uscc_override_by: str | None) -> dict[str, Any]
             attrs[column] = value
     if attrs.get("status") is None:
         attrs.pop("status", None)
-    if not uscc.check(checked.values["uscc"]).ok:
+    # without an override the column stays empty whatever the code (one failing its check was refused)
+    if uscc_override_by is not None and not uscc.check(checked.values["uscc"]).ok:
         attrs["uscc_override_by"] = uscc_override_by
     attrs.update(search_columns(checked.values["name"], checked.values.get("legal_rep")))
     return attrs
@@ -319,7 +320,7 @@ def create_firms(
     batch: ImportBatch | None = None,
     lookups: Lookups | None = None,
     checks: BulkChecks | None = None,
-    checked: Sequence[Mapping[str, Any]] | None = None,
+    checked: Sequence[dict[str, Any]] | None = None,
 ) -> list[FirmChange]:
     """Add many firms, all or none: the rows, search columns and audit entries of `create_firm`.
 
@@ -337,7 +338,7 @@ def create_firms(
     done, records = [], []
     for i, values in enumerate(rows):
         # each row checked after the rows before it are remembered: a code twice is a DuplicateFirm
-        one = _check_new(values, None, checks=checks) if checked is None else _complete(_Checked(dict(checked[i])))
+        one = _check_new(values, None, checks=checks) if checked is None else _complete(_Checked(checked[i]))
         attrs = _new_firm(one, None)
         lookups.remember(attrs["uscc"], attrs["name"], attrs.get("town_id"))
         done.append(one)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop import cells, importer, registry
+from desktop import cells, figures, importer, registry
 from desktop.import_parse import firm_reader, read_column
 from desktop.lookups import Lookups
 
@@ -271,3 +271,18 @@ def test_a_database_changed_since_planning_is_checked_again(county, tmp_path):
     with pytest.raises(registry.InvalidFirm, match="巴公镇"):
         importer.commit_import(plan, actor="x")
     assert Firm.select().count() == 0
+
+
+@given(
+    st.integers(2000, 2100),
+    st.integers(1, 12),
+    st.dictionaries(
+        st.sampled_from(sorted(figures.FIELD_LABELS)),
+        st.one_of(st.integers(0, 10**6), st.decimals(-(10**9), 10**9, places=4, allow_nan=False)),
+    ),
+)
+def test_a_new_months_audit_text_is_the_json_of_its_values(year, month, values):
+    from db import audit
+
+    expected = {"年": year, "月": month, **{figures.FIELD_LABELS[k]: str(v) for k, v in values.items()}}
+    assert figures._snapshot(year, month, values) == audit.snapshot_text(expected)
