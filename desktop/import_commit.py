@@ -107,7 +107,7 @@ def commit_import(
             lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
             checks = registry.BulkChecks(lookups)  # for every chunk: each distinct value checked once
             # the new firms as checked when planned, if the database still answers those checks alike
-            unchanged = plan.checked_with is not None and lookups.answers_as(plan.checked_with)
+            unchanged = bool(adding[Firm]) and plan.checked_with is not None and lookups.answers_as(plan.checked_with)
             existing = [r for r in todo if r.status == "changed"]
             firm_ids = {_stored_id(r) for r in existing}
             stored_months = figures.figures_of(firm_ids, {p for r in existing for p in r.figures}) if firm_ids else {}
