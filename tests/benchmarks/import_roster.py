@@ -18,8 +18,9 @@ belongs to that step alone:
    parse every cell, compare with the database) then `commit_import(plan, actor=…)` (store the
    firms, their figures and the audit trail in one transaction), each phase timed and the total,
    and each step of both (`timings=`): read, layout, parse, duplicates, match, compare (USCC
-   check digits, registry checks, diff); new firms (checks, insert, audit), changed firms,
-   months, batch, and the rest (the transaction's COMMIT).
+   check digits, registry checks, diff); the plain indexes set aside (a fresh database gets more
+   rows than it holds), new firms (checks unless the plan's still hold, insert, audit), changed
+   firms, months, the indexes made again, batch, and the rest (the transaction's COMMIT).
 
 Peak MB is the child's VmHWM: once planned for the plan_import line, at the end for the others.
 Target: total import ≤ 2× the raw parse (wall clock; CPU seconds are printed beside it, steadier
