@@ -104,7 +104,10 @@ def commit_import(
             )
             # Checked against the database as it is now, in this transaction, not as when planned;
             # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
-            lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
+            if plan.checked_with is not None:  # the plan's codes and names (all of them) asked again
+                lookups = plan.checked_with.refetched()
+            else:
+                lookups = Lookups.prefetch([r.values.get("uscc") for r in todo], [r.values.get("name") for r in todo])
             checks = registry.BulkChecks(lookups)  # for every chunk: each distinct value checked once
             # the new firms as checked when planned, if the database still answers those checks alike
             unchanged = bool(adding[Firm]) and plan.checked_with is not None and lookups.answers_as(plan.checked_with)

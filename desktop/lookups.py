@@ -41,11 +41,19 @@ class Lookups:
     @classmethod
     def prefetch(cls, codes: Iterable[object], names: Iterable[object]) -> Lookups:
         """Lookups that know, from a few queries, every stored firm with one of these codes or names."""
-        found = cls()
         given = {str(c) for c in codes if c}
         keys = given | {uscc.normalise(c) for c in given}  # `firm_with_code` normalises, the importer not
         exact = {str(n) for n in names if n}
         exact |= {clean(n) for n in exact}  # `firm_with_name` cleans, the importer not
+        return cls._fetched(keys, exact)
+
+    def refetched(self) -> Lookups:
+        """Lookups prefetched now, from the database as it is now, for the codes and names these were."""
+        return self._fetched(set(self._by_code), set(self._names))
+
+    @classmethod
+    def _fetched(cls, keys: set[str], exact: set[str]) -> Lookups:
+        found = cls()
         found._by_code = dict.fromkeys(keys)
         found._names = exact
         ids = {i for _, i in firm_ids_by("uscc", keys)} | {i for _, i in firm_ids_by("name", exact, live_only=True)}
