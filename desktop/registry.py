@@ -140,6 +140,12 @@ def validate(
     return checked.problems, checked.warnings
 
 
+# Fields of free text (people, addresses, remarks) read as `parse_value` reads them: cleaned, and
+# None when empty. `BulkChecks` reads them so instead of remembering them: nearly every value is
+# its own, and remembering 100,000 of each cost more than reading them.
+_FREE_TEXT = frozenset(f.key for f in firm_fields.FIELDS if f.kind == "text" and not f.required)
+
+
 class BulkChecks:
     """`_check` (no code override) of many rows of one bulk call, such as an import's 100,000 rows.
 
@@ -175,13 +181,19 @@ class BulkChecks:
                 else:
                     problems[key] = per_row.problems[key]
                 continue
-            if value.__class__ is str:  # most values: remembered by field, then text
-                memo = texts.get(key) or texts.setdefault(key, {})
-                found = memo.get(value)
-                if found is None:
-                    found = memo[value] = _check_field(key, value, self.lookups)
-            else:
+            if value.__class__ is not str:
                 found = self._other(key, value)
+            elif key in _FREE_TEXT:
+                values[key] = clean(value) or None
+                continue
+            else:  # most values: remembered by field, then text
+                memo = texts.get(key) or texts.setdefault(key, {})
+                remembered = memo.get(value)
+                found = (
+                    remembered
+                    if remembered is not None
+                    else memo.setdefault(value, _check_field(key, value, self.lookups))
+                )
             if found[0]:
                 values[key] = found[1]
             else:

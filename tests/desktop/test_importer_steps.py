@@ -286,3 +286,14 @@ def test_a_new_months_audit_text_is_the_json_of_its_values(year, month, values):
 
     expected = {"年": year, "月": month, **{figures.FIELD_LABELS[k]: str(v) for k, v in values.items()}}
     assert figures._snapshot(year, month, values) == audit.snapshot_text(expected)
+
+
+@given(
+    st.sampled_from(sorted(registry._FREE_TEXT)),
+    st.text(alphabet=st.sampled_from(list(" \u3000\u200bａＡ1甲ĳé\u0301=")), max_size=6),
+)
+def test_bulk_checks_read_free_text_as_the_registry(key, text):
+    checks = registry.BulkChecks(Lookups())
+    expected = registry._check({key: text}, firm_id=None, uscc_override_by=None, lookups=Lookups())
+    got = checks.check({key: text})
+    assert (got.values, got.problems) == (expected.values, expected.problems)
