@@ -87,16 +87,12 @@ def indexing_after(count: int) -> Iterator[None]:
     if count < BULK or not _text_index(database):
         yield
         return
-    from db.migrations.m0005_firm_text_ends import INSERT_TRIGGER  # only for a bulk insert
+    from db.migrations.m0005_firm_text_ends import FILL, INSERT_TRIGGER  # only for a bulk insert
 
     last = Firm.select(fn.MAX(Firm.id)).scalar() or 0  # rowids only grow: the new firms are above
     database.execute_sql("DROP TRIGGER firm_text_insert")
     yield
-    database.execute_sql(
-        "INSERT INTO firm_text (rowid, search_key, search_name) "
-        "SELECT id, search_key, search_name FROM firm_text_source WHERE id > ?",
-        (last,),
-    )
+    database.execute_sql(FILL, (last,))
     database.execute_sql(INSERT_TRIGGER)
 
 

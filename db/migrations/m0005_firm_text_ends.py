@@ -26,6 +26,12 @@ INSERT_TRIGGER = f"""CREATE TRIGGER firm_text_insert AFTER INSERT ON firm BEGIN
         INSERT INTO firm_text (rowid, search_key, search_name)
         VALUES (new.id, new.search_key || '{END}', new.search_name || '{END}');
     END"""
+# Fills the index with the firms above a rowid, in rowid order: FTS5 appends to its lists then
+# (without ORDER BY, SQLite may read the view through the search index, in name order: 4× slower)
+FILL = (
+    "INSERT INTO firm_text (rowid, search_key, search_name) "
+    "SELECT id, search_key, search_name FROM firm_text_source WHERE id > ? ORDER BY id"
+)
 TRIGGERS = (
     INSERT_TRIGGER,
     # an external-content index is told the old values to take out, exactly as it indexed them
@@ -59,4 +65,4 @@ def apply(database: Database) -> None:
     database.execute_sql("CREATE VIRTUAL TABLE firm_text_terms USING fts5vocab(firm_text, 'col')")
     for trigger in TRIGGERS:
         database.execute_sql(trigger)
-    database.execute_sql("INSERT INTO firm_text (firm_text) VALUES ('rebuild')")  # the firms stored so far
+    database.execute_sql(FILL, (0,))  # the firms stored so far
