@@ -25,7 +25,10 @@ from desktop.errors import PeiyuError
 from desktop.import_plan import ImportPlan, Issue, PlannedRow, Timings, collector_paused, remember_mapping, timed
 from desktop.lookups import Lookups
 
-_COMMIT_CHUNK = 1000  # rows stored per bulk insert: bounded memory, and progress (a cancel) between
+# Rows stored per bulk insert: bounded memory, and progress (a cancel) between. 5,000 rather than
+# 1,000: each chunk's new firms are put in the search index at once (desktop.firm_search), and
+# fewer, larger batches cost it less (100,000 new firms: 10.3 → 9.2 s to store, median of two).
+_COMMIT_CHUNK = 5000
 # SQLite page cache for an import's transaction: 100,000 firms, their months and audit entries
 # grow a dozen indexes at once, which thrash the default 2 MB (the FTS index of firm names most)
 _IMPORT_CACHE_KIB = 64 * 1024
