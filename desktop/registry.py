@@ -93,6 +93,13 @@ def _check(
             out.values[key] = checked
         else:
             out.problems[key] = checked
+    _check_identity(out, firm_id, uscc_override_by, lookups)
+    return out
+
+
+def _check_identity(out: _Checked, firm_id: int | None, uscc_override_by: str | None, lookups: Lookups) -> None:
+    """The end of `_check`, once every field is read: the code's check characters, another firm
+    with the code (raised), another with the name (a warning)."""
     code = out.values.get("uscc")
     if code is not None:
         result = uscc.check(code)
@@ -105,7 +112,6 @@ def _check(
     same = lookups.firm_with_name(out.values.get("name"), besides=firm_id)
     if same is not None:
         out.warnings.append(same_name_warning(same))
-    return out
 
 
 def _check_field(key: str, value: Any, lookups: Lookups) -> tuple[bool, Any]:
@@ -166,22 +172,12 @@ class BulkChecks:
 
     def check(self, raw: Mapping[str, Any], *, firm_id: int | None = None) -> _Checked:
         """What `_check(raw, firm_id=…, uscc_override_by=None, lookups=…)` gives, or raises."""
-        per_row = _check(
-            {k: raw[k] for k in self._PER_ROW if k in raw},
-            firm_id=firm_id,
-            uscc_override_by=None,
-            lookups=self.lookups,
-        )
-        out = _Checked(warnings=per_row.warnings)
+        out = _Checked()
         values, problems, texts = out.values, out.problems, self._texts
         for key, value in raw.items():  # inlined, not a call per field: an import checks millions
             if key in self._PER_ROW:
-                if key in per_row.values:
-                    values[key] = per_row.values[key]
-                else:
-                    problems[key] = per_row.problems[key]
-                continue
-            if value.__class__ is not str:
+                found = _check_field(key, value, self.lookups)
+            elif value.__class__ is not str:
                 found = self._other(key, value)
             elif key in _FREE_TEXT:
                 values[key] = clean(value) or None
@@ -198,8 +194,7 @@ class BulkChecks:
                 values[key] = found[1]
             else:
                 problems[key] = found[1]
-        if "uscc" in per_row.values and "uscc" in per_row.problems:  # a code read but failing its check:
-            problems["uscc"] = per_row.problems["uscc"]  # `_check` reports it after every field
+        _check_identity(out, firm_id, None, self.lookups)
         return out
 
     def checked(self, values: Mapping[str, Any], *, firm_id: int | None = None) -> _Checked:
