@@ -15,7 +15,7 @@ from typing import Any
 from peewee import fn
 
 from db import audit
-from db.bulk import insert_rows
+from db.bulk import defaults_row, insert_rows
 from db.models import ImportBatch, MonthlyFigure
 from desktop import review
 
@@ -151,10 +151,7 @@ _FIELD_AT = {f.name: i for i, f in enumerate(_MONTH_FIELDS)}
 def _month_rows(created: Sequence[tuple[int, int, int, Mapping[str, Decimal | int]]]) -> Iterator[list[Any]]:
     """What `MonthlyFigure.create(**_new_month(*item))` stores for each item, as rows of `_MONTH_FIELDS`:
     a column left out gets its default (the time of this call for `updated_at`), each value its `db_value`."""
-    template = []
-    for f in _MONTH_FIELDS:
-        default = f.default() if callable(f.default) else f.default
-        template.append(None if default is None else f.db_value(default))
+    template = defaults_row(_MONTH_FIELDS)
     firm, year, month = _FIELD_AT["firm"], _FIELD_AT["year"], _FIELD_AT["month"]
     convert = {key: (_FIELD_AT[key], _MONTH_FIELDS[_FIELD_AT[key]].db_value) for key in FIELD_LABELS}
     for firm_id, year_of, month_of, values in created:

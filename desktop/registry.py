@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from db import audit
-from db.bulk import insert_rows
+from db.bulk import defaults_row, insert_rows
 from db.models import Firm, ImportBatch, IndustryChain, Unit, database_proxy
 from db.search import search_columns
 from desktop import firm_fields, review, uscc
@@ -373,11 +373,9 @@ _FIRM_FIELDS = tuple(f for f in Firm._meta.sorted_fields if f is not Firm._meta.
 def _firm_rows(records: Sequence[Mapping[str, Any]]) -> Iterator[list[Any]]:
     """What `Firm.create(**attrs)` stores for each of `records`, as rows of `_FIRM_FIELDS`: a column
     left out gets its default (both timestamps the time of this call), each value its `db_value`."""
-    template: list[Any] = []
+    template = defaults_row(_FIRM_FIELDS)
     where: dict[str, tuple[int, Callable[[Any], Any]]] = {}
     for i, f in enumerate(_FIRM_FIELDS):
-        default = f.default() if callable(f.default) else f.default
-        template.append(None if default is None else f.db_value(default))
         where[f.name] = where[f.column_name] = (i, f.db_value)  # "town" and "town_id" alike
     for attrs in records:
         row = template.copy()
