@@ -72,8 +72,9 @@ class ImportPlan:
     rows: list[PlannedRow]
     unknown_towns: list[str]
     unknown_chains: list[str]
-    # What the rows were checked with: if the database still answers as these do when the plan is
-    # stored, the new firms' `checked` values are stored without checking them again.
+    # What the rows were checked with, if it found no stored firm (a first import): if the database
+    # still answers as these do when the plan is stored, the new firms' `checked` values are stored
+    # without checking them again.
     checked_with: Lookups | None = None
 
     def count(self, status: str) -> int:

@@ -169,7 +169,10 @@ def _plan_import(
 
     monthly = then if is_monthly(layout) else None
     lookups = compare_rows(rows, layout, towns, chains, progress=progress, then=monthly, timings=timings)
-    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains, lookups)
+    # kept for the commit only when it holds no stored firm: a file of firms already stored would
+    # keep them all in memory until then, for new firms that are few if any
+    checked_with = lookups if lookups.found_none() else None
+    return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains, checked_with)
 
 
 def _monthly_employees(layout: Layout) -> Layout:

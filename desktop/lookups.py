@@ -118,6 +118,10 @@ class Lookups:
                 return firm
         return None
 
+    def found_none(self) -> bool:
+        """Whether no stored firm has any of the prefetched codes or names (a first import)."""
+        return not self._by_name and all(entry is None for entry in self._by_code.values())
+
     def answers_as(self, earlier: Lookups) -> bool:
         """Whether these (prefetched now) answer every question about their codes and names, and
         about the townships and chains `earlier` looked up, as `earlier` (prefetched before) did:

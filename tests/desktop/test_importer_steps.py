@@ -255,6 +255,16 @@ def test_new_firms_checked_when_planned_are_stored_as_checked_again(county, tmp_
     assert _stored_firms(summary.batch) == reused and len(reused) == 3
 
 
+def test_a_file_of_stored_firms_is_checked_again_when_stored(county, tmp_path):
+    registry.create_firm({"uscc": CODES[1], "name": "乙化工有限公司", "town": "北留镇"}, actor="y")
+    path = write_book(tmp_path / "roster.xlsx", ROSTER)
+    plan = importer.plan_import(path)
+    assert [r.status for r in plan.rows] == ["new", "changed", "new"]
+    assert plan.checked_with is None  # the stored firms it found are not kept until the commit
+    summary = importer.commit_import(plan, actor="x")
+    assert (summary.inserted, summary.updated) == (2, 1)
+
+
 def test_a_database_changed_since_planning_is_checked_again(county, tmp_path):
     from db.models import Firm, Unit
 
