@@ -109,9 +109,9 @@ def store_many(
 ) -> None:
     """`store` for many (firm id, year, month, values) at once: the same rows and audit entries.
 
-    Months not stored yet are inserted in bulk (an import brings thousands); stored ones are
-    updated one by one as `store` does. `new_firms` are firms created in this transaction: they
-    have no months yet, so they are not looked up.
+    Months not stored yet are inserted in bulk (an import brings thousands), stored ones updated
+    in bulk (`_update_many`). `new_firms` are firms created in this transaction: they have no
+    months yet, so they are not looked up.
     """
     if len({item[:3] for item in items}) != len(items):  # a month twice: the second updates the first
         for firm_id, year, month, values in items:
@@ -120,12 +120,14 @@ def store_many(
     maybe_stored = {firm_id for firm_id, _, _, _ in items} - set(new_firms)
     stored = figures_of(maybe_stored, {(year, month) for _, year, month, _ in items}) if maybe_stored else {}
     created = []
+    updated = []
     for firm_id, year, month, values in items:
         existing = stored.get((firm_id, year, month))
         if existing is None:
             created.append((firm_id, year, month, values))
         else:
-            _update(existing, values, actor, batch)
+            updated.append((existing, values))
+    _update_many(updated, actor, batch)
     if not created:
         return
     last = MonthlyFigure.select(fn.MAX(MonthlyFigure.id)).scalar() or 0
@@ -203,6 +205,44 @@ def _update(
     if reopened:
         review.reopen(review.FIGURE, existing.id, actor)
     return FigureChange(existing.id, False, changes, reopened)
+
+
+def _update_many(
+    updates: Sequence[tuple[MonthlyFigure, Mapping[str, Decimal | int]]], actor: str, batch: ImportBatch | None
+) -> None:
+    """`_update` for many stored months: the same rows, versions and audit entries, written with
+    one UPDATE per set of changed columns and one insert of audit entries (a monthly re-import
+    changes thousands of months; one by one each cost ~0.3 ms)."""
+    now = datetime.now()
+    entries: list[dict[str, Any]] = []
+    reopened: list[int] = []
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    for existing, values in updates:
+        changes = [(k, getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v]
+        if not changes:
+            continue
+        status = existing.review_status
+        if status == review.APPROVED:
+            status = review.PENDING
+            reopened.append(existing.id)
+        columns = tuple(k for k, _, _ in changes)
+        row = [getattr(MonthlyFigure, k).db_value(new) for k, _, new in changes]
+        by_columns.setdefault(columns, []).append([*row, existing.version + 1, now, status, existing.id])
+        entries += audit.entries(
+            ENTITY, existing.id, "修改", actor, [(FIELD_LABELS[k], old, new) for k, old, new in changes], batch
+        )
+    database = MonthlyFigure._meta.database
+    table, mark = MonthlyFigure._meta.table_name, database.param
+    for columns, rows in by_columns.items():
+        assigned = ", ".join(f'"{getattr(MonthlyFigure, k).column_name}" = {mark}' for k in columns)
+        sql = (
+            f'UPDATE "{table}" SET {assigned}, "version" = {mark}, "updated_at" = {mark}, '
+            f'"review_status" = {mark} WHERE "id" = {mark}'
+        )
+        database.cursor().executemany(sql, rows)
+    audit.record_many(entries)
+    for figure_id in reopened:
+        review.reopen(review.FIGURE, figure_id, actor)
 
 
 def _month_ids_above(last: int) -> dict[Month, int]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from db.models import AuditEntry, MonthlyFigure
+from db.models import AuditEntry, MonthlyFigure, ReviewEvent
 from desktop import figures, monthly, registry
 from desktop.errors import PeiyuError
 
@@ -83,3 +83,51 @@ def test_changing_an_approved_month_says_it_needs_review_again(firms):
     assert figures.figure_of(a, 2026, 9).review_status == "待审核"
     assert figures.figure_of(a, 2026, 8).review_status == "已审核"
     assert monthly.save_month(2026, 9, {a: {"tax": D("13")}}, actor="clerk").reopened == 0
+
+
+def _state(firm_id: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """A firm's stored months (values, version, review status), and what the audit trail and the
+    review events say of them, by month."""
+    stored = list(MonthlyFigure.select().where(MonthlyFigure.firm == firm_id).order_by(MonthlyFigure.month))
+    months = [(f.year, f.month, f.revenue, f.tax, f.employees, f.version, f.review_status) for f in stored]
+    period = {f.id: (f.year, f.month) for f in stored}
+    entries = AuditEntry.select().where(AuditEntry.entity_id.in_(list(period)) & (AuditEntry.actor == "导入"))
+    events = ReviewEvent.select().where(ReviewEvent.entity_id.in_(list(period)) & (ReviewEvent.actor == "导入"))
+    trail = sorted(
+        [
+            *(
+                (period[e.entity_id], "audit", e.action, e.field or "", e.old_value or "", e.new_value or "")
+                for e in entries
+            ),
+            *((period[e.entity_id], "review", e.action, e.comment or "", "", "") for e in events),
+        ]
+    )
+    return months, trail
+
+
+def test_storing_many_stored_months_changes_and_audits_them_as_storing_each(firms):
+    a, b = firms
+    for month, revenue in ((8, "800"), (9, "900")):
+        figures.store(b, 2026, month, {"revenue": D(revenue), "tax": D("10")}, actor="x")
+    MonthlyFigure.update(review_status="已审核").where(MonthlyFigure.month == 8).execute()
+    changes = [
+        (8, {"revenue": D("850"), "tax": D("10")}),  # one field changed, approved: back to 待审核
+        (9, {"revenue": D("900"), "tax": D("11.5"), "employees": 40}),  # two changed
+        (10, {"revenue": D("1000")}),  # not stored yet
+    ]
+    figures.store_many([(a, 2026, month, values) for month, values in changes], actor="导入")
+    for month, values in changes:
+        figures.store(b, 2026, month, dict(values), actor="导入")
+    months, trail = _state(a)
+    assert months == [
+        (2026, 8, D("850"), D("10"), None, 2, "待审核"),
+        (2026, 9, D("900"), D("11.5"), 40, 2, "草稿"),
+        (2026, 10, D("1000"), None, None, 1, "草稿"),
+    ]
+    assert [t[:3] for t in trail if t[1] == "review"] == [((2026, 8), "review", "修改")]
+    assert {(t[0], t[3]) for t in trail if t[1] == "audit" and t[2] == "修改"} == {
+        ((2026, 8), "主营业务收入"),
+        ((2026, 9), "纳税额"),
+        ((2026, 9), "从业人员"),
+    }
+    assert (months, trail) == _state(b)  # as storing each month one by one
