@@ -24,7 +24,9 @@ from desktop.cells import (
 )
 
 D = Decimal
-SAMPLE = Path("/work/shared/samples/巴公镇_规下工业企业基础信息库_2026年10月.xlsx")
+SAMPLE = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "巴公镇_规下工业企业基础信息库_2026年10月.xlsx"
+)
 
 
 def _error(parse: object, value: object) -> str:

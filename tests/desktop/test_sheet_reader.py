@@ -16,7 +16,7 @@ import pytest
 from desktop import sheet_reader
 from desktop.sheet_reader import Limits, Sheet, UnreadableFile, read_all, read_sheet, sheet_names
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 BEILIU = SAMPLES / "北留镇_规下工业企业基础信息库_2026年10月.xlsx"
 BAGONG = SAMPLES / "巴公镇_规下工业企业基础信息库_2026年10月.xlsx"
 MONTHLY = SAMPLES / "月度监测_2026年1-10月.xlsx"
