@@ -8,15 +8,17 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from db.connection import close_database, open_database
 from db.migrations import current_version, latest_version
 from db.models import Firm, MonthlyFigure
-from desktop import demo, registry, units
+from desktop import demo, figures, importer, registry, units
 
 URL = os.environ.get("PEIYU_TEST_PG_URL")
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 pytestmark = pytest.mark.skipif(not URL, reason="PEIYU_TEST_PG_URL not set")
 
 
@@ -45,6 +47,21 @@ def test_registry_flow_on_postgres(pg):
     summary = demo.generate(30, seed=4, today=date(2026, 11, 21))
     assert MonthlyFigure.select().count() == summary.figures
     assert registry.count_firms(registry.FirmQuery(town="北留镇")) > 0
+    # an import's months, new then changed in bulk (plain SQL with PostgreSQL's parameters)
+    figures.store_many([(firm_id, 2026, 9, {"revenue": Decimal("900")})], actor="测试员")
+    figures.store_many([(firm_id, 2026, 9, {"revenue": Decimal("950"), "employees": 40})], actor="测试员")
+    month = figures.figure_of(firm_id, 2026, 9)
+    assert (month.revenue, month.employees, month.version) == (Decimal("950"), 40, 2)
+
+
+def test_a_sample_imports_and_undoes_on_postgres(pg):
+    units.init_unit("泽州县", "140525", "county", [units.SubUnitSpec("北留镇")], [])
+    plan = importer.plan_import(SAMPLES / "北留镇_规下工业企业基础信息库_2026年10月.xlsx")
+    summary = importer.commit_import(plan, actor="测试员")
+    assert summary.inserted == 40 == Firm.select().count()
+    assert MonthlyFigure.select().count() > 0
+    importer.undo_import(summary.batch, actor="测试员")
+    assert Firm.select().where(Firm.deleted_at.is_null()).count() == 0 == MonthlyFigure.select().count()
 
 
 def test_sheets_and_screens_read_the_same_on_postgres(pg, tmp_path):
