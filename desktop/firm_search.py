@@ -9,8 +9,9 @@ initials, other text its name and legal representative, and a code's beginning i
 On SQLite a text of two or more characters that fewer than `LOOKED_UP` firms contain is
 found through the trigram index `firm_text` (migrations 4 and 5) instead of by reading every
 firm: three or more as they are, two as the beginning of the index's runs of three. One
-character (a trigram index cannot look it up), very common texts (reading the index in name
-order finds the first page sooner) and PostgreSQL scan the covering search index with LIKE.
+character (a trigram index cannot look it up), a text in more firms (reading each by its id
+would cost more than the scan), a text holding the index's "|" and PostgreSQL scan the
+covering search index with LIKE.
 """
 
 from __future__ import annotations
