@@ -104,7 +104,10 @@ def _phrase(text: str) -> str:
 
 def _looked_up(column: Any, text: str) -> str | None:
     """The FTS5 query that finds `text` in `column` through the trigram index, "" if no firm
-    contains it, None if the index cannot look it up (see RUNS)."""
+    contains it, None if the index cannot look it up (see RUNS) or might find other firms than
+    LIKE: the index folds the case of every letter (ς and σ, ſ and s), LIKE only of ASCII ones."""
+    if any(not ch.isascii() and ch.lower() != ch.upper() for ch in text):
+        return None
     if len(text) >= TRIGRAM:
         return _phrase(text)
     if len(text) < TRIGRAM - 1:

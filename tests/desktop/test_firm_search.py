@@ -11,6 +11,7 @@ from db.models import Firm
 from desktop import demo, firm_search, registry
 from desktop.firm_search import FirmQuery
 from desktop.text import clean
+from desktop.uscc import complete
 
 ACTOR = "张三"
 TEXTS = [
@@ -31,6 +32,9 @@ TEXTS = [
     "",
     '"a',
     "%",
+    "ας",  # the index folds the case of Greek letters (ς, σ), LIKE does not: scanned
+    "ασ精",
+    "ſx",
 ]
 
 
@@ -52,6 +56,7 @@ def firms(county):
     registry.create_firm(
         {"uscc": "91350100M000100Y43", "name": "鑫华机械有限公司", "legal_rep": "王伟", "town": "巴公镇"}, actor=ACTOR
     )
+    registry.create_firm({"uscc": complete("91140525ABCDEFGH"), "name": "ΑΣ精密ſx机械有限公司"}, actor=ACTOR)
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -74,7 +79,7 @@ def test_ids_come_in_the_lists_order(firms, query):
     assert registry.firm_ids(query, limit=7) == [firm.id for firm in registry.search_firms(query, limit=7)]
 
 
-def test_long_texts_are_looked_up_in_the_trigram_index(firms, monkeypatch):
+def test_texts_of_two_or_more_characters_are_looked_up_in_the_trigram_index(firms, monkeypatch):
     asked: list[str] = []
     real = Firm.search_name.contains
     monkeypatch.setattr(type(Firm.search_name), "contains", lambda self, text: asked.append(text) or real(text))
@@ -85,6 +90,15 @@ def test_long_texts_are_looked_up_in_the_trigram_index(firms, monkeypatch):
     assert asked == []  # two characters: the runs of three that begin with them
     registry.firm_ids(FirmQuery(text="鑫"))
     assert asked == ["鑫"]  # one character: scanned
+
+
+def test_a_two_character_text_beginning_too_many_runs_is_scanned(firms, monkeypatch):
+    asked: list[str] = []
+    real = Firm.search_key.contains
+    monkeypatch.setattr(type(Firm.search_key), "contains", lambda self, text: asked.append(text) or real(text))
+    monkeypatch.setattr(firm_search, "RUNS", 1)  # "xh" begins more runs than that
+    assert sorted(registry.firm_ids(FirmQuery(text="xh"))) == scanned("xh")
+    assert asked == ["xh"]
 
 
 def test_the_index_follows_edits_deletes_and_bulk_imports(firms):
