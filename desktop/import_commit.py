@@ -105,8 +105,9 @@ def commit_import(
                 actor=actor,
                 rows=len(plan.rows),
             )
-            # Checked against the database as it is now, in this transaction, not as when planned;
-            # one lookup for all rows, and bulk inserts per chunk, instead of queries per row.
+            # Checked against the database as it is now, in this transaction: the plan's checks of
+            # new firms stand only if a fresh look-up answers them alike (`unchanged`), else every
+            # row is checked again; one look-up for all rows, bulk inserts per chunk.
             if plan.checked_with is not None:  # the plan's codes and names (all of them) asked again
                 lookups = plan.checked_with.refetched()
             else:

@@ -157,8 +157,9 @@ class BulkChecks:
 
     Every field but the code and the name reads the same wherever it occurs (the townships and
     chains do not change during the call), so each distinct (field, value) is parsed and looked
-    up once instead of once per row; the code and the name are checked row by row against the
-    stored firms and the rows before, exactly as `_check` checks them.
+    up once instead of once per row, but for free text (`_FREE_TEXT`), read on every row; the
+    code and the name are checked row by row against the stored firms and the rows before,
+    exactly as `_check` checks them.
     """
 
     _PER_ROW = ("uscc", "name")
@@ -336,7 +337,8 @@ def create_firms(
     Pass `lookups` prefetched for every call of one import, and `checks` made with them; by
     default both are made here. A caller that checked the rows already (`BulkChecks.checked`, no
     two with one code) with lookups that `lookups` answer as (`Lookups.answers_as`) passes what
-    that gave as `checked`, one per row: the rows are not checked again.
+    that gave as `checked`, one per row: the rows are not checked again, and the warnings of
+    those checks (the import's plan shows them) are not given again in the `FirmChange`s.
     """
     if lookups is None:
         lookups = Lookups.prefetch([r.get("uscc") for r in rows], [r.get("name") for r in rows])
