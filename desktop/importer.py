@@ -172,6 +172,9 @@ def _plan_import(
     # kept for the commit only when it holds no stored firm: a file of firms already stored would
     # keep them all in memory until then, for new firms that are few if any
     checked_with = lookups if lookups.found_none() else None
+    if checked_with is None:  # the commit checks the new firms again: their checked values go
+        for row in rows:
+            row.checked = None
     return ImportPlan(path, data.name, names, layout, rows, unknown_towns, unknown_chains, checked_with)
 
 
