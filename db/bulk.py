@@ -8,7 +8,7 @@ hundreds of thousands of rows; `executemany` reuses a single prepared statement 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,22 @@ def defaults_row(fields: Sequence[Field]) -> list[Any]:
         value = None if default is None else f.db_value(default)
         row.append(value.isoformat(sep=" ") if isinstance(value, datetime) else value)
     return row
+
+
+def create_rows(fields: Sequence[Field], records: Iterable[Mapping[str, Any]]) -> Iterator[list[Any]]:
+    """What `Model.create(**record)` stores for each record (keys: field or column names, "town"
+    or "town_id"), as rows of `fields` for `insert_rows`: a column left out gets its default
+    (`defaults_row`: a time is this call's, the same for every record), each value its `db_value`."""
+    template = defaults_row(fields)
+    where: dict[str, tuple[int, Callable[[Any], Any]]] = {}
+    for i, f in enumerate(fields):
+        where[f.name] = where[f.column_name] = (i, f.db_value)
+    for record in records:
+        row = template.copy()
+        for key, value in record.items():
+            i, convert = where[key]
+            row[i] = convert(value)
+        yield row
 
 
 def insert_records(model: type[Model], records: Iterable[Mapping[str, Any]]) -> None:

@@ -6,7 +6,7 @@ Every stored change is audited (entity "figure"), so an import can be undone exa
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +15,7 @@ from typing import Any
 from peewee import fn
 
 from db import audit
-from db.bulk import defaults_row, insert_rows
+from db.bulk import create_rows, insert_rows
 from db.models import ImportBatch, MonthlyFigure
 from desktop import review
 
@@ -131,7 +131,7 @@ def store_many(
     if not created:
         return
     last = MonthlyFigure.select(fn.MAX(MonthlyFigure.id)).scalar() or 0
-    insert_rows(MonthlyFigure, _MONTH_FIELDS, _month_rows(created))
+    insert_rows(MonthlyFigure, _MONTH_FIELDS, create_rows(_MONTH_FIELDS, (_new_month(*item) for item in created)))
     id_of = _month_ids_above(last)  # SQLite numbers new rows above the last one
     missing = sorted({firm_id for firm_id, year, month, _ in created if (firm_id, year, month) not in id_of})
     if missing:  # as a PostgreSQL sequence may give
@@ -147,22 +147,6 @@ def store_many(
 
 # Every column of a new month but its id, in the table's order (`store_many` stores plain rows)
 _MONTH_FIELDS = tuple(f for f in MonthlyFigure._meta.sorted_fields if f is not MonthlyFigure._meta.primary_key)
-_FIELD_AT = {f.name: i for i, f in enumerate(_MONTH_FIELDS)}
-
-
-def _month_rows(created: Sequence[tuple[int, int, int, Mapping[str, Decimal | int]]]) -> Iterator[list[Any]]:
-    """What `MonthlyFigure.create(**_new_month(*item))` stores for each item, as rows of `_MONTH_FIELDS`:
-    a column left out gets its default (the time of this call for `updated_at`), each value its `db_value`."""
-    template = defaults_row(_MONTH_FIELDS)
-    firm, year, month = _FIELD_AT["firm"], _FIELD_AT["year"], _FIELD_AT["month"]
-    convert = {key: (_FIELD_AT[key], _MONTH_FIELDS[_FIELD_AT[key]].db_value) for key in FIELD_LABELS}
-    for firm_id, year_of, month_of, values in created:
-        row = template.copy()
-        row[firm], row[year], row[month] = firm_id, year_of, month_of
-        for key, value in values.items():
-            i, to_db = convert[key]
-            row[i] = to_db(value)
-        yield row
 
 
 def _new_month(firm_id: int, year: int, month: int, values: Mapping[str, Decimal | int]) -> dict[str, Any]:

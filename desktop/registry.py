@@ -8,14 +8,14 @@ written when any field is wrong.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from db import audit
-from db.bulk import defaults_row, insert_rows
+from db.bulk import create_rows, insert_rows
 from db.models import Firm, ImportBatch, IndustryChain, Unit, database_proxy
 from db.search import search_columns
 from desktop import firm_fields, review, uscc
@@ -353,7 +353,7 @@ def create_firms(
         done.append(one)
         records.append(attrs)
     with database_proxy.atomic(), indexing_after(len(records)):
-        insert_rows(Firm, _FIRM_FIELDS, _firm_rows(records))
+        insert_rows(Firm, _FIRM_FIELDS, create_rows(_FIRM_FIELDS, records))
         id_of = dict(firm_ids_by("uscc", [attrs["uscc"] for attrs in records]))
         audit.record_snapshots(
             ENTITY,
@@ -370,21 +370,6 @@ def create_firms(
 
 # Every column of a new firm but its id, in the table's order (`create_firms` stores plain rows)
 _FIRM_FIELDS = tuple(f for f in Firm._meta.sorted_fields if f is not Firm._meta.primary_key)
-
-
-def _firm_rows(records: Sequence[Mapping[str, Any]]) -> Iterator[list[Any]]:
-    """What `Firm.create(**attrs)` stores for each of `records`, as rows of `_FIRM_FIELDS`: a column
-    left out gets its default (both timestamps the time of this call), each value its `db_value`."""
-    template = defaults_row(_FIRM_FIELDS)
-    where: dict[str, tuple[int, Callable[[Any], Any]]] = {}
-    for i, f in enumerate(_FIRM_FIELDS):
-        where[f.name] = where[f.column_name] = (i, f.db_value)  # "town" and "town_id" alike
-    for attrs in records:
-        row = template.copy()
-        for key, value in attrs.items():
-            i, convert = where[key]
-            row[i] = convert(value)
-        yield row
 
 
 def get_firm(firm_id: int) -> Firm:
