@@ -81,6 +81,7 @@ def test_starting_loads_only_what_the_first_window_needs():
     assert {"ui.main_window", "ui.registry_screen", "desktop.databases", "peewee"} <= loaded
     later = {
         "desktop.cultivation",  # the 培育库 rules (the filter needs only the names)
+        "desktop.cells",  # the spreadsheet cell rules
         "ui.login_dialog",
         "ui.firm_editor",
         "ui.import_wizard",
