@@ -7,14 +7,14 @@ the last complete one, cumulative and never falling.
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from db import audit
 from db.bulk import insert_rows
-from db.models import AuditEntry, CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
+from db.models import CultivationEntry, Firm, ImportBatch, MonthlyFigure, database_proxy
 from db.search import search_columns
 from desktop import rules, units
 from desktop.cultivation import BASIC_INFO, KEY_POOL
@@ -265,7 +265,7 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
             insert_rows(Firm, _FIRM_FIELDS, firm_rows)
             codes = [r[0] for r in firm_rows]
             id_of = {f.uscc: f.id for f in Firm.select(Firm.uscc, Firm.id).where(Firm.uscc.in_(codes))}
-            figure_rows, entry_rows, audit_rows = [], [], []
+            figure_rows, entry_rows, snapshots = [], [], []
             for row, plan in zip(firm_rows, plans, strict=True):
                 firm_id = id_of[row[0]]
                 figure_rows.extend(_figures(rng, firm_id, plan, year, month, now))
@@ -278,11 +278,10 @@ def generate(count: int, seed: int, *, today: date | None = None) -> DemoSummary
                         entry_rows.append(
                             (firm_id, KEY_POOL, year, f"{year}-03-01", "预计年内主营业务收入达到2000万元", "已审核", 1)
                         )
-                snapshot = json.dumps({"企业名称": row[1]}, ensure_ascii=False)
-                audit_rows.append((now, _ACTOR, "firm", firm_id, "新增", snapshot, batch.id))
+                snapshots.append((firm_id, audit.snapshot_text({"企业名称": row[1]})))
             insert_rows(MonthlyFigure, _FIGURE_FIELDS, figure_rows)
             insert_rows(CultivationEntry, _ENTRY_FIELDS, entry_rows)
-            insert_rows(AuditEntry, _AUDIT_FIELDS, audit_rows)
+            audit.record_snapshots("firm", "新增", _ACTOR, snapshots, batch)
             figures += len(figure_rows)
             entries += len(entry_rows)
     return DemoSummary(count, figures, entries, f"{year}-{month:02d}")
@@ -296,15 +295,6 @@ _ENTRY_FIELDS = (
     CultivationEntry.reason_in,
     CultivationEntry.review_status,
     CultivationEntry.version,
-)
-_AUDIT_FIELDS = (
-    AuditEntry.at,
-    AuditEntry.actor,
-    AuditEntry.entity,
-    AuditEntry.entity_id,
-    AuditEntry.action,
-    AuditEntry.new_value,
-    AuditEntry.batch,
 )
 
 
