@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop import cells, figures, importer, registry
+from desktop import cells, figures, firm_checks, importer, registry
 from desktop.import_parse import _SAMPLE, firm_reader, read_column
 from desktop.lookups import Lookups
 
@@ -299,11 +299,11 @@ def test_a_new_months_audit_text_is_the_json_of_its_values(year, month, values):
 
 
 @given(
-    st.sampled_from(sorted(registry._FREE_TEXT)),
+    st.sampled_from(sorted(firm_checks.FREE_TEXT)),
     st.text(alphabet=st.sampled_from(list(" \u3000\u200bａＡ1甲ĳé\u0301=")), max_size=6),
 )
 def test_bulk_checks_read_free_text_as_the_registry(key, text):
     checks = registry.BulkChecks(Lookups())
-    expected = registry._check({key: text}, firm_id=None, uscc_override_by=None, lookups=Lookups())
+    expected = firm_checks.check({key: text}, firm_id=None, uscc_override_by=None, lookups=Lookups())
     got = checks.check({key: text})
     assert (got.values, got.problems) == (expected.values, expected.problems)
